@@ -1,0 +1,35 @@
+//! The `clawkit` command line.
+//!
+//! The commands, flags, output shapes and exit codes are a contract (see
+//! `docs/cli.md`): tests outside this repository drive them exactly.
+
+mod manifest;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Build, check and run LLM provider plugins for OpenClaw.
+#[derive(Debug, Parser)]
+#[command(name = "clawkit", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read, check and describe plugin manifests (openclaw.plugin.json).
+    #[command(subcommand)]
+    Manifest(manifest::ManifestCommand),
+}
+
+/// Exit code for usage errors and paths that do not exist.
+pub(crate) const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Manifest(command) => manifest::run(command),
+    }
+}

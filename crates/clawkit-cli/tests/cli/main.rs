@@ -1,0 +1,41 @@
+//! The `clawkit` binary, driven exactly as the CLI contract describes.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod manifest_check;
+mod manifest_schema;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Runs the built `clawkit` binary with `args`, without colors.
+pub(crate) fn clawkit(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_clawkit"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+pub(crate) fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+pub(crate) fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).unwrap()
+}
+
+/// The repository's `examples/acme-ai` folder.
+pub(crate) fn acme_ai() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/acme-ai")
+}
+
+/// A fresh folder for one test.
+pub(crate) fn temp_dir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("cli-tests")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
