@@ -1,29 +1,44 @@
 //! clawkit: write LLM provider plugins for OpenClaw in Rust.
 //!
 //! This facade re-exports the clawkit crates under one name and offers a
-//! [`prelude`]. Today it holds the manifest layer: reading and checking
-//! `openclaw.plugin.json` and the `package.json` `openclaw` block exactly as
-//! OpenClaw loads them, with diagnostics a plugin author can act on.
+//! [`prelude`]:
+//!
+//! - [`core`]: the provider contract ([`core::ProviderPlugin`] and its
+//!   hooks), plugin entries, the [`core::Runtime`] that merges catalogs,
+//!   resolves models and credentials, and records hook traces;
+//! - [`manifest`]: reading and checking `openclaw.plugin.json` and the
+//!   `package.json` `openclaw` block exactly as OpenClaw loads them.
 //!
 //! ```
 //! use clawkit::prelude::*;
 //!
-//! let source = br#"{
+//! let manifest = PluginManifest::parse(br#"{
 //!   "id": "acme-ai",
 //!   "providers": ["acme-ai"],
 //!   "providerAuthEnvVars": { "acme-ai": ["ACME_AI_API_KEY"] },
 //!   "configSchema": { "type": "object", "additionalProperties": false }
-//! }"#;
-//! let report = PluginManifest::parse(source, "openclaw.plugin.json");
-//! assert!(report.is_valid());
-//! let manifest = report.value().unwrap();
-//! assert_eq!(manifest.auth_env_vars("acme-ai"), ["ACME_AI_API_KEY"]);
+//! }"#, "openclaw.plugin.json").into_result("openclaw.plugin.json")?;
+//!
+//! let acme = SingleProviderPluginEntry::builder("acme-ai")
+//!     .manifest(manifest)
+//!     .build_provider(|| Ok(ProviderConfig::new("https://api.acme-ai.com/v1".parse()?, ModelApi::OpenAiCompletions)
+//!         .with_model(ModelDefinition::new("acme-large").with_limits(200_000, 32_768))))
+//!     .build();
+//! let runtime = Runtime::builder().plugin(acme).env(Env::new().with("ACME_AI_API_KEY", "sk-test")).build()?;
+//! let model = futures::executor::block_on(async {
+//!     let catalog = runtime.catalog(None).await;
+//!     runtime.resolve_model(&catalog, "acme-ai/acme-large", None).await
+//! })?;
+//! assert_eq!(model.max_tokens, 32_768);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+pub use clawkit_core as core;
 pub use clawkit_manifest as manifest;
 
 /// The types most plugin code needs, in one import.
 pub mod prelude {
+    pub use clawkit_core::prelude::*;
     pub use clawkit_manifest::{
         CheckOptions, ConfigValidator, Diagnostic, Diagnostics, ManifestError, PackageManifest,
         PluginCheck, PluginManifest, Severity, check_plugin,

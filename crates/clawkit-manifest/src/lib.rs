@@ -70,4 +70,5 @@ pub use package::{
 };
 pub use plugin::{CheckOptions, PluginCheck, check_plugin};
 pub use provider_id::{KNOWN_PROVIDER_IDS, is_known_provider, normalize_provider_id};
+pub use read::edit_distance;
 pub use schema::{manifest_json_schema, package_json_schema};

@@ -419,8 +419,13 @@ pub(crate) fn closest<'a>(
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance over characters.
-pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+/// Levenshtein distance between two strings, counted in characters; what
+/// the "did you mean" suggestions of clawkit rank by.
+///
+/// ```
+/// assert_eq!(clawkit_manifest::edit_distance("kitten", "sitting"), 3);
+/// ```
+pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut previous: Vec<usize> = (0..=b.len()).collect();
     let mut current = vec![0; b.len() + 1];

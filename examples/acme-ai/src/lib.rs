@@ -1,17 +1,29 @@
 //! The Acme AI provider from OpenClaw's "Building provider plugins" guide,
-//! written with clawkit.
-//!
-//! This crate grows with clawkit. Today it ships the guide's plugin manifest
-//! (`openclaw.plugin.json`) and `package.json`, embedded at build time and
-//! checked by the tests and by `clawkit manifest check examples/acme-ai`.
+//! written with clawkit: the guide's manifest, API-key auth, a two-model
+//! catalog, dynamic model resolution and its text transforms.
 //!
 //! ```
-//! let manifest = acme_ai::manifest()?;
-//! assert_eq!(manifest.id, "acme-ai");
-//! assert_eq!(manifest.auth_env_vars("acme-ai"), ["ACME_AI_API_KEY"]);
-//! # Ok::<(), clawkit_manifest::ManifestError>(())
+//! use clawkit_core::{CatalogContext, CatalogResult, DynamicModelContext};
+//!
+//! let entry = acme_ai::plugin()?;
+//! let provider = entry.provider();
+//!
+//! // The guide's first test: any model id resolves.
+//! let model = provider.resolve_dynamic_model(&DynamicModelContext::new("acme-ai", "acme-beta-v3")).unwrap();
+//! assert_eq!((model.id.as_str(), model.provider.as_str()), ("acme-beta-v3", "acme-ai"));
+//!
+//! // The catalog needs a key.
+//! let with_key = CatalogContext::new("acme-ai").with_api_key("test-key");
+//! let catalog = clawkit_testkit::block_on(provider.catalog(&with_key))?;
+//! assert!(matches!(catalog, Some(CatalogResult::Provider(p)) if p.models.len() == 2));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use clawkit_core::{
+    ApiKeyAuthOptions, DynamicModelContext, InputKind, ModelApi, ModelCost, ModelDefinition,
+    PluginError, ProviderConfig, ProviderPlugin, Replacement, RuntimeModel,
+    SingleProviderPluginEntry, TextTransforms,
+};
 use clawkit_manifest::{ManifestError, PackageManifest, PluginManifest};
 
 /// The plugin's `openclaw.plugin.json`, as shipped.
@@ -22,6 +34,90 @@ pub const PACKAGE_JSON: &str = include_str!("../package.json");
 
 /// The provider id this plugin registers.
 pub const PROVIDER_ID: &str = "acme-ai";
+
+/// Acme's OpenAI-compatible endpoint.
+pub const BASE_URL: &str = "https://api.acme-ai.com/v1";
+
+/// The plugin entry: register it with `Runtime::builder().plugin(acme_ai::plugin()?)`.
+pub fn plugin() -> Result<SingleProviderPluginEntry, ManifestError> {
+    Ok(SingleProviderPluginEntry::builder(PROVIDER_ID)
+        .manifest(manifest()?)
+        .label("Acme AI")
+        .docs_path("/providers/acme-ai")
+        .api_key_auth(
+            ApiKeyAuthOptions::new(PROVIDER_ID, "api-key", "Acme AI API key")
+                .hint("API key from your Acme AI dashboard")
+                .option_key("acmeAiApiKey")
+                .flag_name("--acme-ai-api-key")
+                .env_var("ACME_AI_API_KEY")
+                .prompt_message("Enter your Acme AI API key")
+                .default_model("acme-ai/acme-large"),
+        )
+        .build_provider(catalog)
+        .build_static_provider(catalog)
+        .hooks(AcmeHooks)
+        .text_transforms(text_transforms())
+        .build())
+}
+
+/// The two models of the guide's catalog.
+pub fn catalog() -> Result<ProviderConfig, PluginError> {
+    Ok(
+        ProviderConfig::new(BASE_URL.parse()?, ModelApi::OpenAiCompletions)
+            .with_model(
+                ModelDefinition::new("acme-large")
+                    .with_name("Acme Large")
+                    .with_reasoning(true)
+                    .with_input([InputKind::Text, InputKind::Image])
+                    .with_cost(ModelCost::new(3.0, 15.0, 0.3, 3.75))
+                    .with_limits(200_000, 32_768),
+            )
+            .with_model(
+                ModelDefinition::new("acme-small")
+                    .with_name("Acme Small")
+                    .with_cost(ModelCost::new(1.0, 5.0, 0.1, 1.25))
+                    .with_limits(128_000, 8_192),
+            ),
+    )
+}
+
+/// Acme's control tokens differ from OpenClaw's: rewrite them both ways.
+pub fn text_transforms() -> TextTransforms {
+    let pairs = [
+        ("red basket", "blue basket"),
+        ("paper ticket", "digital ticket"),
+        ("left shelf", "right shelf"),
+    ];
+    pairs
+        .into_iter()
+        .fold(TextTransforms::new(), |transforms, (ours, theirs)| {
+            transforms
+                .input(Replacement::literal_global(ours, theirs))
+                .output(Replacement::literal_global(theirs, ours))
+        })
+}
+
+/// The hooks beyond identity and catalog.
+struct AcmeHooks;
+
+impl ProviderPlugin for AcmeHooks {
+    fn id(&self) -> &str {
+        PROVIDER_ID
+    }
+
+    /// Acme is a router: any model id is served with conservative defaults.
+    fn resolve_dynamic_model(&self, ctx: &DynamicModelContext) -> Option<RuntimeModel> {
+        Some(
+            RuntimeModel::new(
+                PROVIDER_ID,
+                &ctx.model_id,
+                ModelApi::OpenAiCompletions,
+                BASE_URL.parse().ok()?,
+            )
+            .with_limits(128_000, 8_192),
+        )
+    }
+}
 
 /// The parsed and checked plugin manifest.
 pub fn manifest() -> Result<PluginManifest, ManifestError> {
@@ -39,41 +135,4 @@ pub fn package() -> Result<PackageManifest, ManifestError> {
         true,
     )
     .into_result("package.json")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_guide_manifest_is_valid_without_warnings() {
-        let report = PluginManifest::parse(MANIFEST_JSON.as_bytes(), "openclaw.plugin.json");
-        assert!(
-            report.diagnostics().is_empty(),
-            "{}",
-            report.diagnostics().render(false)
-        );
-        let manifest = report.value().unwrap();
-        assert_eq!(manifest.providers, [PROVIDER_ID]);
-        assert_eq!(
-            manifest.model_support.as_ref().unwrap().model_prefixes,
-            ["acme-"]
-        );
-        assert_eq!(
-            manifest.provider_auth_aliases["acme-ai-coding"].provider(),
-            PROVIDER_ID
-        );
-        let choice = &manifest.provider_auth_choices[0];
-        assert_eq!(choice.cli_flag.as_deref(), Some("--acme-ai-api-key"));
-    }
-
-    #[test]
-    fn the_guide_package_is_ready_for_clawhub() {
-        let package = package().unwrap();
-        let block = package.openclaw.unwrap();
-        assert_eq!(block.extensions, ["./index.ts"]);
-        let compat = block.compat.unwrap();
-        let sdk = block.build.unwrap().plugin_sdk_version.unwrap();
-        assert!(compat.plugin_api.unwrap().matches(&sdk));
-    }
 }

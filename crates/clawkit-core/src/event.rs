@@ -1,0 +1,233 @@
+//! The normalized stream events every transport produces.
+//!
+//! A stream is a sequence of these events ending in exactly one terminal
+//! event: [`StreamEvent::Done`] or [`StreamEvent::Error`]. The serde shape is
+//! the one `clawkit chat --events` prints: one object per event with a
+//! `"type"` field (`text_delta`, `tool_call_end`, `usage`, `done`, …).
+
+use serde::{Deserialize, Serialize};
+
+use crate::macros::string_enum;
+use serde_json::Value;
+
+use crate::model::{FailoverReason, Usage};
+
+/// One normalized event of a model's answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum StreamEvent {
+    /// The response started.
+    Start {
+        /// `provider/model` as requested.
+        model: String,
+        /// The provider's response id, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        response_id: Option<String>,
+    },
+    /// A text block opened.
+    TextStart {
+        /// Block index within the message.
+        index: usize,
+    },
+    /// More text.
+    TextDelta {
+        /// Block index.
+        index: usize,
+        /// The new text.
+        text: String,
+    },
+    /// A text block closed; `text` is the whole block.
+    TextEnd {
+        /// Block index.
+        index: usize,
+        /// The full text of the block.
+        text: String,
+    },
+    /// A reasoning (thinking) block opened.
+    ReasoningStart {
+        /// Block index.
+        index: usize,
+    },
+    /// More reasoning.
+    ReasoningDelta {
+        /// Block index.
+        index: usize,
+        /// The new reasoning text.
+        text: String,
+    },
+    /// A reasoning block closed.
+    ReasoningEnd {
+        /// Block index.
+        index: usize,
+        /// The full reasoning text.
+        text: String,
+        /// Signature that lets the block be replayed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signature: Option<String>,
+    },
+    /// A tool call began.
+    ToolCallStart {
+        /// Block index.
+        index: usize,
+        /// Call id.
+        id: String,
+        /// Tool name.
+        name: String,
+    },
+    /// More of a tool call's JSON arguments.
+    ToolCallDelta {
+        /// Block index.
+        index: usize,
+        /// The new argument text.
+        delta: String,
+        /// Best-effort parse of the arguments so far.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        partial: Option<Value>,
+    },
+    /// A tool call is complete.
+    ToolCallEnd {
+        /// Block index.
+        index: usize,
+        /// Call id.
+        id: String,
+        /// Tool name.
+        name: String,
+        /// The parsed arguments.
+        arguments: Value,
+    },
+    /// Token usage (a running total when sent more than once).
+    Usage {
+        /// The counts and cost.
+        #[serde(flatten)]
+        usage: Usage,
+    },
+    /// Terminal: the response finished.
+    Done {
+        /// Why it finished.
+        reason: StopReason,
+    },
+    /// Terminal: the response failed.
+    Error {
+        /// What kind of failure.
+        kind: ErrorKind,
+        /// One-line description, without secrets.
+        message: String,
+        /// The failover classification, when known.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        failover: Option<FailoverReason>,
+    },
+    /// A wire event clawkit does not map, passed through instead of dropped.
+    Raw {
+        /// The SSE event name, if any.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        event: Option<String>,
+        /// The event data.
+        data: String,
+    },
+}
+
+impl StreamEvent {
+    /// Whether this event ends the stream.
+    pub fn is_terminal(&self) -> bool {
+        matches!(self, StreamEvent::Done { .. } | StreamEvent::Error { .. })
+    }
+}
+
+string_enum! {
+    /// Why a response finished.
+    StopReason {
+        /// The model finished its answer.
+        Stop => "stop",
+        /// The output-token limit was reached.
+        Length => "length",
+        /// The model called tools and waits for their results.
+        ToolUse => "tool_use",
+        /// A safety filter stopped the answer.
+        ContentFilter => "content_filter",
+    }
+}
+
+string_enum! {
+    /// What kind of failure ended a stream.
+    ErrorKind {
+        /// The provider rejected the credentials.
+        Auth => "auth",
+        /// Rate limited (HTTP 429 and the like).
+        RateLimit => "rate_limit",
+        /// The provider failed (HTTP 5xx, `overloaded`, …).
+        Server => "server",
+        /// The request was malformed or refused (HTTP 4xx).
+        InvalidRequest => "invalid_request",
+        /// The prompt does not fit the context window.
+        ContextOverflow => "context_overflow",
+        /// No connection could be made.
+        Connect => "connect",
+        /// No first byte in time.
+        FirstByteTimeout => "first_byte_timeout",
+        /// Too long between two events.
+        IdleTimeout => "idle_timeout",
+        /// The connection dropped mid-stream.
+        ConnectionDropped => "connection_dropped",
+        /// The stream broke the protocol (bad frame, missing end).
+        Protocol => "protocol",
+        /// The caller cancelled.
+        Cancelled => "cancelled",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn events_have_the_cli_contract_shape() {
+        let events = [
+            StreamEvent::TextDelta {
+                index: 0,
+                text: "Hi".into(),
+            },
+            StreamEvent::ToolCallEnd {
+                index: 1,
+                id: "call_1".into(),
+                name: "get_weather".into(),
+                arguments: json!({"city": "Paris"}),
+            },
+            StreamEvent::Usage {
+                usage: Usage::new(10, 5, 0, 0),
+            },
+            StreamEvent::Done {
+                reason: StopReason::ToolUse,
+            },
+            StreamEvent::Error {
+                kind: ErrorKind::RateLimit,
+                message: "acme (429): slow down".into(),
+                failover: Some(FailoverReason::RateLimit),
+            },
+        ];
+        let lines: Vec<Value> = events
+            .iter()
+            .map(|e| serde_json::to_value(e).unwrap())
+            .collect();
+        assert_eq!(
+            lines[0],
+            json!({"type": "text_delta", "index": 0, "text": "Hi"})
+        );
+        assert_eq!(lines[1]["arguments"], json!({"city": "Paris"}));
+        assert_eq!(
+            (
+                lines[2]["type"].clone(),
+                lines[2]["input"].clone(),
+                lines[2]["output"].clone()
+            ),
+            (json!("usage"), json!(10), json!(5))
+        );
+        assert_eq!(lines[3], json!({"type": "done", "reason": "tool_use"}));
+        assert_eq!(lines[4]["message"], "acme (429): slow down");
+        for (event, line) in events.iter().zip(lines) {
+            assert_eq!(&serde_json::from_value::<StreamEvent>(line).unwrap(), event);
+        }
+        assert!(events[3].is_terminal() && events[4].is_terminal() && !events[0].is_terminal());
+    }
+}

@@ -1,0 +1,111 @@
+//! The provider-plugin contract of clawkit and the pipeline that runs it.
+//!
+//! A provider is a value implementing [`ProviderPlugin`] — OpenClaw's
+//! `registerProvider({...})` in Rust. Every hook has a default meaning "not
+//! handled", so a provider implements only what it needs. A plugin entry
+//! ([`PluginEntry`], or [`SingleProviderPluginEntry`] for the common case)
+//! registers providers and text transforms into a [`Runtime`], which builds
+//! the merged [`Catalog`], resolves `provider/model` references, resolves
+//! credentials, and can record a [`HookTrace`] of every hook it called.
+//!
+//! ```
+//! use clawkit_core::prelude::*;
+//!
+//! struct Acme;
+//!
+//! impl ProviderPlugin for Acme {
+//!     fn id(&self) -> &str { "acme-ai" }
+//!
+//!     // Accept any model id the catalog does not list.
+//!     fn resolve_dynamic_model(&self, ctx: &DynamicModelContext) -> Option<RuntimeModel> {
+//!         let base = "https://api.acme-ai.com/v1".parse().ok()?;
+//!         Some(RuntimeModel::new("acme-ai", &ctx.model_id, ModelApi::OpenAiCompletions, base))
+//!     }
+//! }
+//!
+//! let runtime = Runtime::builder()
+//!     .plugin(define_plugin_entry("acme-ai", None, |api| api.register_provider(Acme)))
+//!     .build()?;
+//! let mut trace = HookTrace::new();
+//! let model = futures::executor::block_on(async {
+//!     let catalog = runtime.catalog(None).await;
+//!     runtime.resolve_model(&catalog, "acme-ai/acme-beta-v3", Some(&mut trace)).await
+//! })?;
+//! assert_eq!(model.reference(), "acme-ai/acme-beta-v3");
+//! assert!(trace.hooks().contains(&"resolveDynamicModel"));
+//! # Ok::<(), clawkit_core::CoreError>(())
+//! ```
+//!
+//! The guides in `docs/` describe the hook order, dispatch rules, catalog
+//! merge, auth order and testing with snapshots.
+
+mod auth;
+mod auth_resolve;
+mod catalog;
+mod clock;
+mod config;
+mod context;
+mod entry;
+mod env;
+mod error;
+mod event;
+mod hooks;
+mod macros;
+mod model;
+mod plugin;
+mod resolve;
+mod runtime;
+mod secret;
+mod stream;
+mod text_transform;
+mod trace;
+
+pub use auth::{
+    ApiKeyAuthOptions, ApiKeyAuthResult, AuthMethod, AuthMethodKind, AuthProfile, AuthSource,
+    AuthStore, KeySource, LOCAL_AUTH_MARKER, ResolvedAuth, create_provider_api_key_auth_method,
+    is_loopback_url,
+};
+pub use auth_resolve::{AuthRequest, RUNTIME_AUTH_REFRESH_MARGIN_MS, generic_missing_auth_message};
+pub use catalog::{Catalog, CatalogFailure, CatalogProvider, RowSource};
+pub use clawkit_manifest::normalize_provider_id;
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use config::{Config, ModelsConfig};
+pub use context::{ContentBlock, Context, Message, Tool};
+pub use entry::{
+    FnPluginEntry, NoHooks, PluginApi, PluginEntry, ProviderBuilder, SingleProviderBuilder,
+    SingleProviderPluginEntry, StaticProviderBuilder, define_plugin_entry,
+};
+pub use env::Env;
+pub use error::{CoreError, PluginError};
+pub use event::{ErrorKind, StopReason, StreamEvent};
+pub use hooks::*;
+pub use model::{
+    ApiKeyInput, AuthMode, CostTier, DEFAULT_CONTEXT_WINDOW, DEFAULT_MAX_TOKENS, Extra,
+    FailoverReason, InputKind, MaxTokensField, ModelApi, ModelCompat, ModelCost, ModelDefinition,
+    ProviderConfig, RuntimeModel, ThinkingFormat, ThinkingLevel, Usage, UsageCost,
+};
+pub use plugin::ProviderPlugin;
+pub use resolve::ModelRef;
+pub use runtime::{DEFAULT_CATALOG_TIMEOUT, RegistrationDiagnostic, Runtime, RuntimeBuilder};
+pub use secret::{ApiKey, REDACTED};
+pub use stream::{
+    EventStream, HeaderPrecedence, PayloadPatch, SharedStreamFn, StreamFn, StreamOptions,
+    StreamRequest, sanitize_tool_choice,
+};
+pub use text_transform::{Pattern, Replacement, TextTransforms};
+pub use trace::{HookTrace, TraceEntry, TraceOutcome};
+
+/// Re-exported so plugin crates can `#[async_trait]` their impls without a
+/// direct dependency.
+pub use async_trait::async_trait;
+
+/// The types a provider plugin needs, in one import.
+pub mod prelude {
+    pub use crate::{
+        ApiKey, ApiKeyAuthOptions, AuthRequest, Catalog, CatalogContext, CatalogOrder,
+        CatalogResult, Config, Context, CoreError, DynamicModelContext, Env, HookTrace, InputKind,
+        ModelApi, ModelCost, ModelDefinition, PluginApi, PluginEntry, PluginError, ProviderConfig,
+        ProviderPlugin, Replacement, Runtime, RuntimeModel, SingleProviderPluginEntry, StreamEvent,
+        TextTransforms, async_trait, define_plugin_entry,
+    };
+}

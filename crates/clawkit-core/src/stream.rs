@@ -1,0 +1,282 @@
+//! `StreamFn`: (model, context, options) → a stream of normalized events,
+//! and the request-body patch chain wrappers use.
+//!
+//! # Wrapper order
+//!
+//! A wrapper is a [`StreamFn`] around an inner one. Wrappers are applied
+//! innermost first: the transport, then `createStreamFn` if any, then each
+//! `wrapStreamFn` layer around the previous result. At call time the
+//! outermost runs first and hands the request inward:
+//!
+//! ```text
+//!   caller ──▶ outer wrapper ──▶ inner wrapper ──▶ transport ──▶ HTTP
+//!   payload patches run:          inner first,  then outer  (outer wins)
+//! ```
+//!
+//! A wrapper that patches the request body calls
+//! [`StreamOptions::patch_payload`], which puts its patch *before* the ones
+//! already registered by outer layers; the transport runs the chain front to
+//! back, so the innermost patch runs first and the outermost last, and the
+//! outermost wins — OpenClaw's order. After every patch, `tool_choice` is
+//! removed when `tools` is absent or empty.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use futures::Stream;
+use serde_json::{Map, Value};
+
+use crate::context::Context;
+use crate::event::StreamEvent;
+use crate::model::{RuntimeModel, ThinkingLevel};
+use crate::secret::ApiKey;
+
+/// A stream of normalized events ending in exactly one terminal event.
+pub type EventStream = Pin<Box<dyn Stream<Item = StreamEvent> + Send + 'static>>;
+
+/// Everything a [`StreamFn`] needs for one call.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct StreamRequest {
+    /// The resolved model.
+    pub model: RuntimeModel,
+    /// The conversation.
+    pub context: Context,
+    /// Call options.
+    pub options: StreamOptions,
+}
+
+impl StreamRequest {
+    /// A request with default options.
+    pub fn new(model: RuntimeModel, context: Context) -> Self {
+        StreamRequest {
+            model,
+            context,
+            options: StreamOptions::default(),
+        }
+    }
+}
+
+/// Produces the event stream for a request: a transport, or a wrapper around one.
+pub trait StreamFn: Send + Sync {
+    /// Starts the call. Failures arrive as a terminal
+    /// [`StreamEvent::Error`], never as a panic or a missing end.
+    fn stream(&self, request: StreamRequest) -> EventStream;
+}
+
+impl<F> StreamFn for F
+where
+    F: Fn(StreamRequest) -> EventStream + Send + Sync,
+{
+    fn stream(&self, request: StreamRequest) -> EventStream {
+        self(request)
+    }
+}
+
+/// A shareable [`StreamFn`].
+pub type SharedStreamFn = Arc<dyn StreamFn>;
+
+/// A request-body patch: gets the JSON body and the model.
+pub type PayloadPatch = Arc<dyn Fn(&mut Value, &RuntimeModel) + Send + Sync>;
+
+/// Whether caller headers or provider defaults win on a name clash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum HeaderPrecedence {
+    /// Headers already on the request override the ones being merged in.
+    #[default]
+    CallerWins,
+    /// The headers being merged in override the ones already there.
+    DefaultsWin,
+}
+
+/// Options of one call.
+#[derive(Clone, Default)]
+#[non_exhaustive]
+pub struct StreamOptions {
+    /// The credential to send (set by the pipeline after auth).
+    pub api_key: Option<ApiKey>,
+    /// Extra request headers.
+    pub headers: BTreeMap<String, String>,
+    /// Sampling temperature.
+    pub temperature: Option<f64>,
+    /// Output-token limit (sent in the field the model's compat names).
+    pub max_tokens: Option<u64>,
+    /// Reasoning level.
+    pub thinking_level: Option<ThinkingLevel>,
+    /// Session id, for providers that key caches or affinity on it.
+    pub session_id: Option<String>,
+    /// Provider-specific body parameters merged into the request.
+    pub extra_params: Map<String, Value>,
+    payload_hooks: Vec<PayloadHook>,
+}
+
+#[derive(Clone)]
+struct PayloadHook {
+    patch: PayloadPatch,
+    sanitize_tool_choice: bool,
+}
+
+impl fmt::Debug for StreamOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StreamOptions")
+            .field("api_key", &self.api_key)
+            .field("headers", &self.headers)
+            .field("temperature", &self.temperature)
+            .field("max_tokens", &self.max_tokens)
+            .field("thinking_level", &self.thinking_level)
+            .field("session_id", &self.session_id)
+            .field("extra_params", &self.extra_params)
+            .field("payload_hooks", &self.payload_hooks.len())
+            .finish()
+    }
+}
+
+impl StreamOptions {
+    /// Registers the caller's own `onPayload` observer; it runs after every
+    /// wrapper patch and sees the final body.
+    pub fn on_payload(
+        &mut self,
+        observer: impl Fn(&mut Value, &RuntimeModel) + Send + Sync + 'static,
+    ) {
+        self.payload_hooks.push(PayloadHook {
+            patch: Arc::new(observer),
+            sanitize_tool_choice: false,
+        });
+    }
+
+    /// Registers a wrapper's body patch. Call it from the wrapper before
+    /// handing the request inward: the patch runs before those of outer
+    /// wrappers (see the module docs), then `tool_choice` is sanitized.
+    pub fn patch_payload(
+        &mut self,
+        patch: impl Fn(&mut Value, &RuntimeModel) + Send + Sync + 'static,
+    ) {
+        self.payload_hooks.insert(
+            0,
+            PayloadHook {
+                patch: Arc::new(patch),
+                sanitize_tool_choice: true,
+            },
+        );
+    }
+
+    /// Runs the patch chain over a request body. Transports call this once,
+    /// just before sending.
+    ///
+    /// ```
+    /// use clawkit_core::{ModelApi, RuntimeModel, StreamOptions};
+    /// use serde_json::json;
+    ///
+    /// let model = RuntimeModel::new("acme-ai", "m", ModelApi::OpenAiCompletions, "https://a.example".parse().unwrap());
+    /// let mut options = StreamOptions::default();
+    /// options.patch_payload(|body, _| body["who"] = json!("outer"));   // registered first: outer layer
+    /// options.patch_payload(|body, _| body["who"] = json!("inner"));   // registered later: inner layer
+    /// let mut body = json!({"tool_choice": "auto"});
+    /// options.apply_payload_hooks(&mut body, &model);
+    /// assert_eq!(body, json!({"who": "outer"})); // outermost wins; no tools, so tool_choice is gone
+    /// ```
+    pub fn apply_payload_hooks(&self, payload: &mut Value, model: &RuntimeModel) {
+        for hook in &self.payload_hooks {
+            (hook.patch)(payload, model);
+            if hook.sanitize_tool_choice {
+                sanitize_tool_choice(payload);
+            }
+        }
+    }
+
+    /// Merges `headers` into the request with the given precedence.
+    pub fn merge_headers<'a>(
+        &mut self,
+        headers: impl IntoIterator<Item = (&'a String, &'a String)>,
+        precedence: HeaderPrecedence,
+    ) {
+        for (name, value) in headers {
+            let existing = self
+                .headers
+                .keys()
+                .find(|k| k.eq_ignore_ascii_case(name))
+                .cloned();
+            match (existing, precedence) {
+                (Some(_), HeaderPrecedence::CallerWins) => {}
+                (Some(old), HeaderPrecedence::DefaultsWin) => {
+                    self.headers.remove(&old);
+                    self.headers.insert(name.clone(), value.clone());
+                }
+                (None, _) => {
+                    self.headers.insert(name.clone(), value.clone());
+                }
+            }
+        }
+    }
+}
+
+/// Deletes `tool_choice` when `tools` is not a non-empty array, as every
+/// OpenClaw payload patch helper does.
+pub fn sanitize_tool_choice(payload: &mut Value) {
+    let has_tools = payload
+        .get("tools")
+        .and_then(Value::as_array)
+        .is_some_and(|tools| !tools.is_empty());
+    if !has_tools && let Some(object) = payload.as_object_mut() {
+        object.remove("tool_choice");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn model() -> RuntimeModel {
+        RuntimeModel::new(
+            "p",
+            "m",
+            crate::model::ModelApi::OpenAiCompletions,
+            "https://a.example".parse().unwrap(),
+        )
+    }
+
+    #[test]
+    fn inner_patches_run_first_and_the_caller_observer_last() {
+        let mut options = StreamOptions::default();
+        options.on_payload(|body, _| {
+            let seen = body["order"].clone();
+            body["caller_saw"] = seen;
+        });
+        // The outer wrapper runs first at call time and registers first.
+        options.patch_payload(|body, _| body["order"].as_array_mut().unwrap().push(json!("outer")));
+        options.patch_payload(|body, _| body["order"].as_array_mut().unwrap().push(json!("inner")));
+        let mut body = json!({"order": [], "tools": [{"name": "t"}], "tool_choice": "auto"});
+        options.apply_payload_hooks(&mut body, &model());
+        assert_eq!(body["order"], json!(["inner", "outer"]));
+        assert_eq!(body["caller_saw"], json!(["inner", "outer"]));
+        assert_eq!(
+            body["tool_choice"], "auto",
+            "tools present: tool_choice kept"
+        );
+    }
+
+    #[test]
+    fn headers_merge_by_precedence_case_insensitively() {
+        let mut options = StreamOptions::default();
+        options.headers.insert("X-Acme".into(), "caller".into());
+        let provider: BTreeMap<String, String> = [
+            ("x-acme".to_owned(), "provider".to_owned()),
+            ("X-New".to_owned(), "1".to_owned()),
+        ]
+        .into();
+        let mut caller_wins = options.clone();
+        caller_wins.merge_headers(&provider, HeaderPrecedence::CallerWins);
+        assert_eq!(caller_wins.headers["X-Acme"], "caller");
+        assert_eq!(caller_wins.headers["X-New"], "1");
+        options.merge_headers(&provider, HeaderPrecedence::DefaultsWin);
+        assert_eq!(
+            options.headers.get("x-acme").map(String::as_str),
+            Some("provider")
+        );
+        assert!(!options.headers.contains_key("X-Acme"));
+    }
+}
