@@ -55,6 +55,14 @@ impl ProviderPlugin for Acme {
         self.format
             .then(|| ApiKey::new(format!("acme:{}", credential.key.expose())))
     }
+    async fn build_auth_doctor_hint(
+        &self,
+        ctx: &clawkit_core::AuthDoctorContext,
+    ) -> Option<String> {
+        ctx.profile_id.as_ref().map(|id| {
+            format!("re-run `openclaw onboard --acme-ai-api-key <key>` to replace profile {id}")
+        })
+    }
     fn resolve_config_api_key(&self, _ctx: &AuthLookupContext) -> Option<ApiKey> {
         self.config_hook.then(|| ApiKey::new("from-config-hook"))
     }
@@ -420,4 +428,17 @@ fn a_provider_without_a_plugin_can_still_use_its_config() {
         source(&rt, "corp-gateway", &AuthRequest::default()),
         "models.json = sk-gateway"
     );
+}
+
+#[test]
+fn the_doctor_hint_comes_from_the_owner() {
+    let rt = runtime(Acme::default(), Env::new(), Config::new(), AuthStore::new());
+    assert_eq!(
+        block_on(rt.auth_doctor_hint("acme-ai", Some("acme-ai:default"))).as_deref(),
+        Some(
+            "re-run `openclaw onboard --acme-ai-api-key <key>` to replace profile acme-ai:default"
+        )
+    );
+    assert_eq!(block_on(rt.auth_doctor_hint("acme-ai", None)), None);
+    assert_eq!(block_on(rt.auth_doctor_hint("nobody", Some("x"))), None);
 }
