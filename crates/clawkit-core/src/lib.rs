@@ -57,6 +57,7 @@ mod resolve;
 mod runtime;
 mod secret;
 mod stream;
+mod terminal;
 mod text_transform;
 mod trace;
 
@@ -92,6 +93,7 @@ pub use stream::{
     EventStream, HeaderPrecedence, PayloadPatch, SharedStreamFn, StreamFn, StreamOptions,
     StreamRequest, sanitize_tool_choice,
 };
+pub use terminal::{Cancellation, Cancelled, Terminated};
 pub use text_transform::{Pattern, Replacement, TextTransforms};
 pub use trace::{HookTrace, TraceEntry, TraceOutcome};
 

@@ -110,6 +110,8 @@ pub struct StreamOptions {
     pub session_id: Option<String>,
     /// Provider-specific body parameters merged into the request.
     pub extra_params: Map<String, Value>,
+    /// Cancels the call; the stream then ends with a `cancelled` error.
+    pub cancellation: Option<crate::terminal::Cancellation>,
     payload_hooks: Vec<PayloadHook>,
 }
 
@@ -129,6 +131,7 @@ impl fmt::Debug for StreamOptions {
             .field("thinking_level", &self.thinking_level)
             .field("session_id", &self.session_id)
             .field("extra_params", &self.extra_params)
+            .field("cancellable", &self.cancellation.is_some())
             .field("payload_hooks", &self.payload_hooks.len())
             .finish()
     }

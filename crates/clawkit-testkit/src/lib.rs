@@ -28,6 +28,10 @@
 //! // In a test: clawkit_testkit::assert_trace_snapshot!(run.trace);
 //! ```
 
+pub mod server;
+
+pub use server::{RecordedRequest, Script, ScriptedServer};
+
 use clawkit_core::{
     AuthRequest, Catalog, CoreError, Env, HookTrace, ResolvedAuth, Runtime, RuntimeBuilder,
     RuntimeModel,

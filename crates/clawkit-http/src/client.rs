@@ -1,0 +1,463 @@
+//! [`HttpClient`]: reqwest with the limits a provider call needs — timeouts
+//! per phase, at most three redirects, an optional host allowlist checked on
+//! every hop, capped body reads, and an opt-in retry policy.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use futures::StreamExt;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::error::{HttpError, HttpErrorKind, parse_retry_after, status_error};
+use crate::retry::RetryPolicy;
+
+/// Limits of an [`HttpClient`].
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct HttpConfig {
+    /// Establishing the connection (default 10 s).
+    pub connect_timeout: Duration,
+    /// From sending the request to its response headers (default 60 s).
+    pub first_byte_timeout: Duration,
+    /// Between two reads of a body (default 60 s; 10 s for error bodies).
+    pub idle_timeout: Duration,
+    /// Redirects followed at most (default 3).
+    pub max_redirects: usize,
+    /// When set, only these hosts (and their subdomains) may be contacted,
+    /// checked on the first URL and on every redirect.
+    pub host_allowlist: Option<Vec<String>>,
+    /// Error bodies are read up to this many bytes (default 16 KiB).
+    pub max_error_body: usize,
+    /// How long an error body read may stall (default 10 s).
+    pub error_body_stall: Duration,
+    /// Successful JSON bodies are read up to this many bytes (default 16 MiB).
+    pub max_json_body: usize,
+    /// Retries (default: none — POSTs may create billable work).
+    pub retry: RetryPolicy,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            connect_timeout: Duration::from_secs(10),
+            first_byte_timeout: Duration::from_secs(60),
+            idle_timeout: Duration::from_secs(60),
+            max_redirects: 3,
+            host_allowlist: None,
+            max_error_body: 16 * 1024,
+            error_body_stall: Duration::from_secs(10),
+            max_json_body: 16 * 1024 * 1024,
+            retry: RetryPolicy::none(),
+        }
+    }
+}
+
+/// An HTTP client for provider calls. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct HttpClient {
+    inner: reqwest::Client,
+    config: Arc<HttpConfig>,
+}
+
+/// A response whose status was a success, with its request id.
+#[derive(Debug)]
+pub struct OkResponse {
+    /// The response.
+    pub response: reqwest::Response,
+    /// `x-request-id` or `request-id`, if sent.
+    pub request_id: Option<String>,
+}
+
+impl HttpClient {
+    /// A client with the default limits.
+    pub fn new() -> Result<Self, HttpError> {
+        Self::with_config(HttpConfig::default())
+    }
+
+    /// A client with these limits.
+    pub fn with_config(config: HttpConfig) -> Result<Self, HttpError> {
+        let max_redirects = config.max_redirects;
+        let allowlist = config.host_allowlist.clone();
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() > max_redirects {
+                return attempt.error(format!("more than {max_redirects} redirects"));
+            }
+            if let Some(list) = &allowlist
+                && !host_allowed(attempt.url(), list)
+            {
+                let host = attempt.url().host_str().unwrap_or("").to_owned();
+                return attempt.error(format!("blocked hostname (not in allowlist): {host}"));
+            }
+            attempt.follow()
+        });
+        let inner = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .redirect(policy)
+            .build()
+            .map_err(|e| {
+                HttpError::new(HttpErrorKind::Request, "failed to build the HTTP client")
+                    .with_source(e)
+            })?;
+        Ok(HttpClient {
+            inner,
+            config: Arc::new(config),
+        })
+    }
+
+    /// The limits.
+    pub fn config(&self) -> &HttpConfig {
+        &self.config
+    }
+
+    /// POSTs `body` as JSON and returns the response once its status is a
+    /// success. An error status becomes an [`HttpError`] built from the
+    /// capped error body; `label` prefixes its message and `secrets` are
+    /// removed from it. Retries follow the client's [`RetryPolicy`], and only
+    /// happen before any response body was handed out.
+    pub async fn post_json(
+        &self,
+        label: &str,
+        url: &Url,
+        headers: &BTreeMap<String, String>,
+        body: &[u8],
+        secrets: &[&str],
+    ) -> Result<OkResponse, HttpError> {
+        if let Some(list) = &self.config.host_allowlist
+            && !host_allowed(url, list)
+        {
+            return Err(HttpError::new(
+                HttpErrorKind::Blocked,
+                format!(
+                    "{label}: blocked hostname (not in allowlist): {}",
+                    url.host_str().unwrap_or("")
+                ),
+            ));
+        }
+        let header_map = header_map(headers)?;
+        let body = Bytes::copy_from_slice(body);
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = self
+                .send_once(label, url, &header_map, body.clone(), secrets)
+                .await;
+            match result {
+                Err(error) if error.is_retryable() => {
+                    match self.config.retry.delay(attempt, error.retry_after()) {
+                        Some(delay) => {
+                            tracing::debug!(label, attempt, delay_ms = delay.as_millis() as u64, error = %error, "retrying provider request");
+                            tokio::time::sleep(delay).await;
+                        }
+                        None => return Err(error),
+                    }
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn send_once(
+        &self,
+        label: &str,
+        url: &Url,
+        headers: &HeaderMap,
+        body: Bytes,
+        secrets: &[&str],
+    ) -> Result<OkResponse, HttpError> {
+        let request = self
+            .inner
+            .post(url.clone())
+            .headers(headers.clone())
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body);
+        let response =
+            match tokio::time::timeout(self.config.first_byte_timeout, request.send()).await {
+                Err(_) => {
+                    return Err(HttpError::new(
+                        HttpErrorKind::FirstByteTimeout,
+                        format!(
+                            "{label}: no response within {} ms",
+                            self.config.first_byte_timeout.as_millis()
+                        ),
+                    ));
+                }
+                Ok(Err(e)) => return Err(send_error(label, e)),
+                Ok(Ok(response)) => response,
+            };
+        let request_id = request_id(response.headers());
+        let status = response.status();
+        if status.is_success() {
+            return Ok(OkResponse {
+                response,
+                request_id,
+            });
+        }
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after);
+        let body = read_capped(
+            response,
+            self.config.max_error_body,
+            self.config.error_body_stall,
+            true,
+        )
+        .await
+        .map(|read| read.bytes)
+        .unwrap_or_default();
+        Err(status_error(
+            label,
+            status.as_u16(),
+            request_id,
+            retry_after,
+            &body,
+            secrets,
+        ))
+    }
+
+    /// Reads a successful JSON response (capped, stall-limited) into `T`.
+    pub async fn read_json<T: DeserializeOwned>(
+        &self,
+        label: &str,
+        ok: OkResponse,
+    ) -> Result<T, HttpError> {
+        let request_id = ok.request_id.clone();
+        let read = read_capped(
+            ok.response,
+            self.config.max_json_body,
+            self.config.idle_timeout,
+            false,
+        )
+        .await
+        .map_err(|e| e.with_request_id(request_id.clone()))?;
+        if read.truncated {
+            return Err(HttpError::new(
+                HttpErrorKind::BodyTooLarge,
+                format!(
+                    "{label}: JSON response exceeds {} bytes",
+                    self.config.max_json_body
+                ),
+            )
+            .with_request_id(request_id));
+        }
+        serde_json::from_slice(&read.bytes).map_err(|e| {
+            HttpError::new(
+                HttpErrorKind::Decode,
+                format!("{label}: malformed JSON response"),
+            )
+            .with_source(e)
+            .with_request_id(request_id)
+        })
+    }
+}
+
+/// Whether `url`'s host is in `list` (exactly, or as a subdomain).
+fn host_allowed(url: &Url, list: &[String]) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    list.iter().any(|allowed| {
+        let allowed = allowed.trim_end_matches('.').to_ascii_lowercase();
+        host == allowed || host.ends_with(&format!(".{allowed}"))
+    })
+}
+
+fn header_map(headers: &BTreeMap<String, String>) -> Result<HeaderMap, HttpError> {
+    let mut map = HeaderMap::with_capacity(headers.len());
+    for (name, value) in headers {
+        let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            HttpError::new(
+                HttpErrorKind::Request,
+                format!("invalid header name \"{name}\""),
+            )
+        })?;
+        // The value may be a credential: never echo it.
+        let mut value = HeaderValue::from_str(value).map_err(|_| {
+            HttpError::new(
+                HttpErrorKind::Request,
+                format!("invalid value for header \"{name}\""),
+            )
+        })?;
+        if is_sensitive_header(name.as_str()) {
+            value.set_sensitive(true);
+        }
+        map.insert(name, value);
+    }
+    Ok(map)
+}
+
+/// Headers that carry credentials.
+pub(crate) fn is_sensitive_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    name == "authorization"
+        || name == "x-api-key"
+        || name == "x-goog-api-key"
+        || name == "api-key"
+        || name.contains("token")
+}
+
+/// `x-request-id`, else `request-id`.
+pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
+    ["x-request-id", "request-id"]
+        .into_iter()
+        .filter_map(|name| headers.get(name))
+        .filter_map(|v| v.to_str().ok())
+        .map(str::trim)
+        .find(|v| !v.is_empty())
+        .map(str::to_owned)
+}
+
+fn send_error(label: &str, error: reqwest::Error) -> HttpError {
+    let (kind, what) = if error.is_redirect() {
+        let blocked = std::error::Error::source(&error)
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        if blocked.contains("allowlist") {
+            (HttpErrorKind::Blocked, blocked)
+        } else {
+            (
+                HttpErrorKind::Redirect,
+                format!("redirect refused: {blocked}"),
+            )
+        }
+    } else if error.is_timeout() {
+        (
+            HttpErrorKind::ConnectTimeout,
+            "connection timed out".to_owned(),
+        )
+    } else if error.is_connect() {
+        (HttpErrorKind::Connect, "connection failed".to_owned())
+    } else if error.is_builder() {
+        (HttpErrorKind::Request, "invalid request".to_owned())
+    } else {
+        (HttpErrorKind::Connect, "request failed".to_owned())
+    };
+    let url = error.url().map(redacted_url).unwrap_or_default();
+    let message = if url.is_empty() {
+        format!("{label}: {what}")
+    } else {
+        format!("{label}: {what} ({url})")
+    };
+    HttpError::new(kind, message).with_source(error.without_url())
+}
+
+/// A URL without its query string, user info or fragment (keys live there).
+pub(crate) fn redacted_url(url: &Url) -> String {
+    let mut url = url.clone();
+    url.set_query(None);
+    url.set_fragment(None);
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.to_string()
+}
+
+pub(crate) struct CappedRead {
+    pub(crate) bytes: Bytes,
+    pub(crate) truncated: bool,
+}
+
+/// Reads at most `cap` bytes of a body, failing if a read stalls for
+/// `stall`. With `lenient`, read errors keep what was read.
+pub(crate) async fn read_capped(
+    response: reqwest::Response,
+    cap: usize,
+    stall: Duration,
+    lenient: bool,
+) -> Result<CappedRead, HttpError> {
+    let mut stream = response.bytes_stream();
+    let mut buf = BytesMut::new();
+    loop {
+        match tokio::time::timeout(stall, stream.next()).await {
+            Err(_) => {
+                if lenient {
+                    break;
+                }
+                return Err(HttpError::new(
+                    HttpErrorKind::IdleTimeout,
+                    format!("response body stalled for {} ms", stall.as_millis()),
+                ));
+            }
+            Ok(None) => break,
+            Ok(Some(Err(e))) => {
+                if lenient {
+                    break;
+                }
+                return Err(HttpError::new(
+                    HttpErrorKind::Body,
+                    "the connection broke while reading the body",
+                )
+                .with_source(e.without_url()));
+            }
+            Ok(Some(Ok(chunk))) => {
+                let room = cap.saturating_sub(buf.len());
+                if chunk.len() > room {
+                    buf.extend_from_slice(&chunk[..room]);
+                    return Ok(CappedRead {
+                        bytes: buf.freeze(),
+                        truncated: true,
+                    });
+                }
+                buf.extend_from_slice(&chunk);
+            }
+        }
+    }
+    Ok(CappedRead {
+        bytes: buf.freeze(),
+        truncated: false,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn allowlist_matches_hosts_and_subdomains_only() {
+        let list = vec!["acme-ai.com".to_owned()];
+        for ok in [
+            "https://acme-ai.com/v1",
+            "https://api.acme-ai.com/v1",
+            "https://API.ACME-AI.COM./x",
+        ] {
+            assert!(host_allowed(&ok.parse().unwrap(), &list), "{ok}");
+        }
+        for blocked in [
+            "https://evil-acme-ai.com",
+            "https://acme-ai.com.evil.net",
+            "http://169.254.169.254/",
+        ] {
+            assert!(!host_allowed(&blocked.parse().unwrap(), &list), "{blocked}");
+        }
+    }
+
+    #[test]
+    fn urls_lose_their_query_and_user_info_in_messages() {
+        let url: Url = "https://user:pw@example.com/v1/models?key=AIzaSECRET#frag"
+            .parse()
+            .unwrap();
+        assert_eq!(redacted_url(&url), "https://example.com/v1/models");
+    }
+
+    #[test]
+    fn credential_headers_are_marked_sensitive() {
+        let headers: BTreeMap<String, String> = [
+            ("Authorization".to_owned(), "Bearer sk-x".to_owned()),
+            ("x-custom".to_owned(), "v".to_owned()),
+        ]
+        .into();
+        let map = header_map(&headers).unwrap();
+        assert!(map["authorization"].is_sensitive());
+        assert!(!map["x-custom"].is_sensitive());
+        assert!(!format!("{map:?}").contains("sk-x"));
+        let bad: BTreeMap<String, String> =
+            [("x-key".to_owned(), "line\nbreak sk-secret".to_owned())].into();
+        let error = header_map(&bad).unwrap_err();
+        assert_eq!(error.to_string(), "invalid value for header \"x-key\"");
+    }
+}

@@ -1,0 +1,296 @@
+//! The one loop that runs every streaming call: send, read with an idle
+//! timeout, decode SSE, hand each event to the wire decoder, and end with
+//! exactly one terminal event whatever happens — an error status, a dropped
+//! connection, a stall, a cancellation or a protocol violation. Wire
+//! decoders only map wire events to normalized ones; failure policy lives
+//! here.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use bytes::Bytes;
+use clawkit_core::{ApiKey, Cancellation, ErrorKind, EventStream, StreamEvent, Terminated};
+use futures::{Stream, StreamExt};
+use tracing::Instrument;
+use url::Url;
+
+use crate::client::HttpClient;
+use crate::error::HttpError;
+use crate::sse::{SseDecoder, SseEvent};
+
+/// Maps one API's wire events to normalized events.
+pub(crate) trait WireDecoder: Send + 'static {
+    /// The response started; `request_id` is the provider's, if sent.
+    fn start(&mut self, request_id: Option<String>);
+    /// One SSE event.
+    fn on_event(&mut self, event: SseEvent, out: &mut Vec<StreamEvent>);
+    /// Whether the terminal event was emitted.
+    fn finished(&self) -> bool;
+    /// The body ended.
+    fn on_end(&mut self, out: &mut Vec<StreamEvent>);
+    /// The call failed mid-stream: close what is open, then `Error`.
+    fn on_failure(&mut self, kind: ErrorKind, message: String, out: &mut Vec<StreamEvent>);
+}
+
+/// One streaming call.
+pub(crate) struct Call {
+    /// Prefix of error messages (`OpenAI`, `Anthropic`, …).
+    pub(crate) label: String,
+    /// `gen_ai.system` (`openai`, `anthropic`, `gcp.gemini`).
+    pub(crate) system: &'static str,
+    pub(crate) url: Url,
+    pub(crate) headers: BTreeMap<String, String>,
+    pub(crate) body: Vec<u8>,
+    /// Values to scrub from error messages.
+    pub(crate) secrets: Vec<ApiKey>,
+    /// `provider/model`, for the `start` event.
+    pub(crate) model_ref: String,
+    pub(crate) model_id: String,
+    pub(crate) cancellation: Option<Cancellation>,
+}
+
+type Body = std::pin::Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Send>>;
+
+enum State<D> {
+    Connect(Box<(HttpClient, Call, D)>),
+    Read(Box<Reading<D>>),
+    Done,
+}
+
+struct Reading<D> {
+    body: Body,
+    sse: SseDecoder,
+    decoder: D,
+    idle: Duration,
+    cancellation: Option<Cancellation>,
+    span: tracing::Span,
+}
+
+/// Runs `call`, decoding its body with `decoder`.
+pub(crate) fn drive<D: WireDecoder>(client: HttpClient, call: Call, decoder: D) -> EventStream {
+    let state = State::Connect(Box::new((client, call, decoder)));
+    let events = futures::stream::unfold(state, step).flat_map(futures::stream::iter);
+    Terminated::boxed(Box::pin(events))
+}
+
+async fn step<D: WireDecoder>(state: State<D>) -> Option<(Vec<StreamEvent>, State<D>)> {
+    match state {
+        State::Done => None,
+        State::Connect(parts) => {
+            let (client, call, decoder) = *parts;
+            Some(connect(client, call, decoder).await)
+        }
+        State::Read(reading) => Some(read(reading).await),
+    }
+}
+
+async fn connect<D: WireDecoder>(
+    client: HttpClient,
+    call: Call,
+    mut decoder: D,
+) -> (Vec<StreamEvent>, State<D>) {
+    let span = tracing::info_span!(
+        "gen_ai.stream",
+        gen_ai.system = call.system,
+        gen_ai.operation.name = "chat",
+        gen_ai.request.model = %call.model_id,
+        gen_ai.response.model = tracing::field::Empty,
+        gen_ai.usage.input_tokens = tracing::field::Empty,
+        gen_ai.usage.output_tokens = tracing::field::Empty,
+        gen_ai.response.finish_reasons = tracing::field::Empty,
+        request_id = tracing::field::Empty,
+        error.type = tracing::field::Empty,
+    );
+    let secrets: Vec<&str> = call.secrets.iter().map(ApiKey::expose).collect();
+    let send = client.post_json(&call.label, &call.url, &call.headers, &call.body, &secrets);
+    let result = match &call.cancellation {
+        Some(cancel) => {
+            futures::pin_mut!(send);
+            match futures::future::select(send, cancel.cancelled()).await {
+                futures::future::Either::Left((result, _)) => Some(result),
+                futures::future::Either::Right(_) => None,
+            }
+        }
+        None => Some(send.await),
+    }
+    .map(|r| r.map_err(Box::new));
+    let mut out = Vec::new();
+    match result {
+        None => {
+            decoder.on_failure(
+                ErrorKind::Cancelled,
+                format!("{}: the request was cancelled", call.label),
+                &mut out,
+            );
+            (out, State::Done)
+        }
+        Some(Err(error)) => {
+            record_error(&span, &error);
+            out.push(error_event(&error));
+            (out, State::Done)
+        }
+        Some(Ok(ok)) => {
+            if let Some(id) = &ok.request_id {
+                span.record("request_id", id.as_str());
+            }
+            decoder.start(ok.request_id.clone());
+            out.push(StreamEvent::Start {
+                model: call.model_ref.clone(),
+                response_id: None,
+            });
+            let reading = Reading {
+                body: Box::pin(ok.response.bytes_stream()),
+                sse: SseDecoder::new(),
+                decoder,
+                idle: client.config().idle_timeout,
+                cancellation: call.cancellation,
+                span,
+            };
+            (out, State::Read(Box::new(reading)))
+        }
+    }
+}
+
+enum Next {
+    Chunk(Bytes),
+    End,
+    Broken(String),
+    Stalled,
+    Cancelled,
+}
+
+async fn read<D: WireDecoder>(mut reading: Box<Reading<D>>) -> (Vec<StreamEvent>, State<D>) {
+    let mut out = Vec::new();
+    loop {
+        let next = next_chunk(&mut reading).await;
+        let r = &mut *reading;
+        match next {
+            Next::Chunk(chunk) => {
+                let mut events = Vec::new();
+                if let Err(e) = r.sse.push(chunk, &mut events) {
+                    r.decoder
+                        .on_failure(ErrorKind::Protocol, e.to_string(), &mut out);
+                } else {
+                    for event in events {
+                        r.decoder.on_event(event, &mut out);
+                        if r.decoder.finished() {
+                            break;
+                        }
+                    }
+                }
+            }
+            Next::End => {
+                let mut events = Vec::new();
+                match r.sse.finish(&mut events) {
+                    Ok(()) => {
+                        for event in events {
+                            if r.decoder.finished() {
+                                break;
+                            }
+                            r.decoder.on_event(event, &mut out);
+                        }
+                        if !r.decoder.finished() {
+                            r.decoder.on_end(&mut out);
+                        }
+                    }
+                    Err(e) => r
+                        .decoder
+                        .on_failure(ErrorKind::Protocol, e.to_string(), &mut out),
+                }
+            }
+            Next::Broken(reason) => {
+                r.decoder.on_failure(
+                    ErrorKind::ConnectionDropped,
+                    format!("the connection dropped mid-stream: {reason}"),
+                    &mut out,
+                );
+            }
+            Next::Stalled => {
+                let ms = r.idle.as_millis();
+                r.decoder.on_failure(
+                    ErrorKind::IdleTimeout,
+                    format!("no data for {ms} ms; the stream stalled"),
+                    &mut out,
+                );
+            }
+            Next::Cancelled => {
+                r.decoder.on_failure(
+                    ErrorKind::Cancelled,
+                    "the stream was cancelled".to_owned(),
+                    &mut out,
+                );
+            }
+        }
+        record_events(&r.span, &out);
+        if r.decoder.finished() {
+            return (out, State::Done);
+        }
+        if !out.is_empty() {
+            return (out, State::Read(reading));
+        }
+    }
+}
+
+async fn next_chunk<D>(reading: &mut Reading<D>) -> Next {
+    let idle = reading.idle;
+    let span = reading.span.clone();
+    let read = async {
+        match tokio::time::timeout(idle, reading.body.next()).await {
+            Err(_) => Next::Stalled,
+            Ok(None) => Next::End,
+            Ok(Some(Err(e))) => Next::Broken(e.without_url().to_string()),
+            Ok(Some(Ok(chunk))) => Next::Chunk(chunk),
+        }
+    }
+    .instrument(span);
+    match &reading.cancellation {
+        Some(cancel) if cancel.is_cancelled() => Next::Cancelled,
+        Some(cancel) => {
+            let cancelled = cancel.cancelled();
+            futures::pin_mut!(read);
+            match futures::future::select(read, cancelled).await {
+                futures::future::Either::Left((next, _)) => next,
+                futures::future::Either::Right(_) => Next::Cancelled,
+            }
+        }
+        None => read.await,
+    }
+}
+
+/// The terminal event of a failed request.
+pub(crate) fn error_event(error: &HttpError) -> StreamEvent {
+    StreamEvent::Error {
+        kind: error.stream_kind(),
+        message: error.to_string(),
+        failover: error.failover_reason(),
+    }
+}
+
+fn record_error(span: &tracing::Span, error: &HttpError) {
+    span.record("error.type", format!("{:?}", error.kind()).as_str());
+    if let Some(id) = error.request_id() {
+        span.record("request_id", id);
+    }
+}
+
+/// Records usage and the finish reason on the span (never any text).
+fn record_events(span: &tracing::Span, events: &[StreamEvent]) {
+    for event in events {
+        match event {
+            StreamEvent::Usage { usage } => {
+                span.record(
+                    "gen_ai.usage.input_tokens",
+                    usage.input + usage.cache_read + usage.cache_write,
+                );
+                span.record("gen_ai.usage.output_tokens", usage.output);
+            }
+            StreamEvent::Done { reason } => {
+                span.record("gen_ai.response.finish_reasons", reason.as_str());
+            }
+            StreamEvent::Error { kind, .. } => {
+                span.record("error.type", kind.as_str());
+            }
+            _ => {}
+        }
+    }
+}

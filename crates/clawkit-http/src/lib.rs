@@ -1,0 +1,53 @@
+//! HTTP and streaming transports for clawkit providers.
+//!
+//! - [`HttpClient`]: reqwest (rustls) with per-phase timeouts, at most three
+//!   redirects, an optional host allowlist checked on every hop, capped body
+//!   reads, provider error parsing ([`HttpError`]: status, code, type,
+//!   request id, Retry-After, redacted body) and opt-in [`RetryPolicy`].
+//! - [`sse::SseDecoder`]: one spec-compliant event-stream decoder for all.
+//! - Transports implementing [`clawkit_core::StreamFn`]:
+//!   [`OpenAiCompletions`] (`openai-completions`). Each ends its stream with
+//!   exactly one terminal event, whatever fails.
+//!
+//! ```no_run
+//! use clawkit_core::{Context, ModelApi, RuntimeModel, StreamFn, StreamRequest};
+//! use clawkit_http::{HttpClient, OpenAiCompletions};
+//! use futures::StreamExt;
+//!
+//! # async fn run() -> Result<(), clawkit_http::HttpError> {
+//! let transport = OpenAiCompletions::new(HttpClient::new()?);
+//! let model = RuntimeModel::new("openai", "gpt-4o-mini", ModelApi::OpenAiCompletions,
+//!                               "https://api.openai.com/v1".parse().unwrap());
+//! let mut request = StreamRequest::new(model, Context::user("Say hi"));
+//! request.options.api_key = Some(std::env::var("OPENAI_API_KEY").unwrap_or_default().into());
+//! let mut events = transport.stream(request);
+//! while let Some(event) = events.next().await {
+//!     println!("{}", serde_json::to_string(&event).unwrap());
+//! }
+//! # Ok(()) }
+//! ```
+
+mod client;
+mod driver;
+mod error;
+mod openai_completions;
+pub mod partial_json;
+mod retry;
+pub mod sse;
+
+use clawkit_core::{ModelApi, SharedStreamFn};
+
+pub use client::{HttpClient, HttpConfig, OkResponse};
+pub use error::{HttpError, HttpErrorKind, MAX_ERROR_BODY_CHARS, MAX_ERROR_DETAIL_CHARS};
+pub use openai_completions::{
+    OpenAiCompletions, ResolvedCompat, request_body as openai_completions_body, resolve_compat,
+};
+pub use retry::RetryPolicy;
+
+/// The transport for `api`, if clawkit has one.
+pub fn transport_for(api: &ModelApi, client: &HttpClient) -> Option<SharedStreamFn> {
+    if openai_completions::handles(api) {
+        return Some(std::sync::Arc::new(OpenAiCompletions::new(client.clone())));
+    }
+    None
+}

@@ -1,0 +1,407 @@
+//! A Server-Sent Events decoder shared by every transport.
+//!
+//! It follows the WHATWG event-stream rules: lines end in LF, CR or CRLF
+//! (also when a CRLF is split across reads); `:` starts a comment; `data:`
+//! lines accumulate joined by LF; `event:`, `id:` and `retry:` set their
+//! fields; a blank line dispatches. A leading UTF-8 byte-order mark is
+//! skipped. The decoder works on [`Bytes`]: a complete event inside one
+//! network read is handed out as a slice of that read, without copying;
+//! only a line split across reads is copied once. A line longer than the
+//! configured cap is an error instead of unbounded buffering.
+//!
+//! One deliberate leniency: at the end of the stream, an event whose data
+//! was received but that lacks its final blank line is still dispatched
+//! (the spec drops it); servers that close right after their last `data:`
+//! line exist, and dropping their last event would lose output.
+
+use bytes::{Bytes, BytesMut};
+
+/// Default cap on one line (and on one event's data): 8 MiB.
+pub const DEFAULT_MAX_LINE_BYTES: usize = 8 * 1024 * 1024;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// One dispatched event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SseEvent {
+    /// The `event:` field, if any (absent means `message`).
+    pub event: Option<Bytes>,
+    /// The data, lines joined by `\n`.
+    pub data: Bytes,
+    /// The last event id seen so far.
+    pub id: Option<Bytes>,
+}
+
+impl SseEvent {
+    /// The event name as text, if valid UTF-8.
+    pub fn event_name(&self) -> Option<&str> {
+        self.event
+            .as_deref()
+            .and_then(|e| std::str::from_utf8(e).ok())
+    }
+
+    /// The data as text.
+    pub fn data_str(&self) -> Result<&str, std::str::Utf8Error> {
+        std::str::from_utf8(&self.data)
+    }
+}
+
+/// A stream the decoder refuses.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum SseError {
+    /// A line (or one event's data) exceeded the cap.
+    #[error("event-stream line longer than {limit} bytes")]
+    LineTooLong {
+        /// The cap.
+        limit: usize,
+    },
+}
+
+#[derive(Debug, Default)]
+enum Data {
+    #[default]
+    None,
+    One(Bytes),
+    Many(BytesMut),
+}
+
+/// Incremental event-stream decoder.
+///
+/// ```
+/// use bytes::Bytes;
+/// use clawkit_http::sse::SseDecoder;
+///
+/// let mut decoder = SseDecoder::new();
+/// let mut events = Vec::new();
+/// decoder.push(Bytes::from_static(b"event: ping\r\ndata: {\"a\":"), &mut events).unwrap();
+/// decoder.push(Bytes::from_static(b"1}\r\n\r\ndata: [DONE]\n\n"), &mut events).unwrap();
+/// assert_eq!(events[0].event_name(), Some("ping"));
+/// assert_eq!(events[0].data_str().unwrap(), "{\"a\":1}");
+/// assert_eq!(events[1].data_str().unwrap(), "[DONE]");
+/// ```
+#[derive(Debug)]
+pub struct SseDecoder {
+    pending: BytesMut,
+    max_line: usize,
+    /// The previous read ended with a CR: a leading LF belongs to it.
+    skip_lf: bool,
+    /// Whether the start of the stream (BOM check) has been seen.
+    started: bool,
+    data: Data,
+    event: Option<Bytes>,
+    id: Option<Bytes>,
+    retry: Option<u64>,
+}
+
+impl Default for SseDecoder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl SseDecoder {
+    /// A decoder with the default line cap.
+    pub fn new() -> Self {
+        Self::with_max_line(DEFAULT_MAX_LINE_BYTES)
+    }
+
+    /// A decoder refusing lines longer than `max_line` bytes.
+    pub fn with_max_line(max_line: usize) -> Self {
+        SseDecoder {
+            pending: BytesMut::new(),
+            max_line,
+            skip_lf: false,
+            started: false,
+            data: Data::None,
+            event: None,
+            id: None,
+            retry: None,
+        }
+    }
+
+    /// The last `retry:` value, in milliseconds.
+    pub fn retry_ms(&self) -> Option<u64> {
+        self.retry
+    }
+
+    /// The last event id.
+    pub fn last_event_id(&self) -> Option<&Bytes> {
+        self.id.as_ref()
+    }
+
+    /// Decodes one read, appending every completed event to `out`.
+    pub fn push(&mut self, chunk: Bytes, out: &mut Vec<SseEvent>) -> Result<(), SseError> {
+        let mut buf = if self.pending.is_empty() {
+            chunk
+        } else {
+            self.pending.extend_from_slice(&chunk);
+            self.pending.split().freeze()
+        };
+        if !self.started {
+            if buf.len() < BOM.len() && BOM.starts_with(&buf) {
+                // Not enough bytes yet to tell whether this is a BOM.
+                self.pending.extend_from_slice(&buf);
+                return Ok(());
+            }
+            self.started = true;
+            if buf.starts_with(BOM) {
+                buf = buf.slice(BOM.len()..);
+            }
+        }
+        let mut pos = 0;
+        if self.skip_lf {
+            self.skip_lf = false;
+            if buf.first() == Some(&b'\n') {
+                pos = 1;
+            }
+        }
+        while let Some(offset) = memchr::memchr2(b'\n', b'\r', &buf[pos..]) {
+            let end = pos + offset;
+            let mut next = end + 1;
+            if buf[end] == b'\r' {
+                match buf.get(next) {
+                    Some(b'\n') => next += 1,
+                    Some(_) => {}
+                    None => self.skip_lf = true,
+                }
+            }
+            self.line(buf.slice(pos..end), out)?;
+            pos = next;
+        }
+        let rest = &buf[pos..];
+        if rest.len() > self.max_line {
+            return Err(SseError::LineTooLong {
+                limit: self.max_line,
+            });
+        }
+        self.pending.extend_from_slice(rest);
+        Ok(())
+    }
+
+    /// Ends the stream: a last unterminated line is processed and an event
+    /// with data but no closing blank line is dispatched.
+    pub fn finish(&mut self, out: &mut Vec<SseEvent>) -> Result<(), SseError> {
+        if !self.pending.is_empty() {
+            let line = self.pending.split().freeze();
+            let line = if !self.started && line.starts_with(BOM) {
+                line.slice(BOM.len()..)
+            } else {
+                line
+            };
+            self.started = true;
+            self.line(line, out)?;
+        }
+        self.dispatch(out);
+        Ok(())
+    }
+
+    fn line(&mut self, line: Bytes, out: &mut Vec<SseEvent>) -> Result<(), SseError> {
+        if line.is_empty() {
+            self.dispatch(out);
+            return Ok(());
+        }
+        if line[0] == b':' {
+            return Ok(());
+        }
+        let (field, value) = match memchr::memchr(b':', &line) {
+            Some(colon) => {
+                let start = if line.get(colon + 1) == Some(&b' ') {
+                    colon + 2
+                } else {
+                    colon + 1
+                };
+                (&line[..colon], line.slice(start..))
+            }
+            None => (&line[..], Bytes::new()),
+        };
+        match field {
+            b"data" => self.append_data(value)?,
+            b"event" => self.event = Some(value),
+            b"id" if !value.contains(&0) => {
+                self.id = Some(value);
+            }
+            b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
+                self.retry = std::str::from_utf8(&value)
+                    .ok()
+                    .and_then(|v| v.parse().ok());
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn append_data(&mut self, value: Bytes) -> Result<(), SseError> {
+        self.data = match std::mem::take(&mut self.data) {
+            Data::None => Data::One(value),
+            Data::One(first) => {
+                let mut joined = BytesMut::with_capacity(first.len() + 1 + value.len());
+                joined.extend_from_slice(&first);
+                joined.extend_from_slice(b"\n");
+                joined.extend_from_slice(&value);
+                Data::Many(joined)
+            }
+            Data::Many(mut joined) => {
+                joined.extend_from_slice(b"\n");
+                joined.extend_from_slice(&value);
+                Data::Many(joined)
+            }
+        };
+        if let Data::Many(joined) = &self.data
+            && joined.len() > self.max_line
+        {
+            return Err(SseError::LineTooLong {
+                limit: self.max_line,
+            });
+        }
+        Ok(())
+    }
+
+    fn dispatch(&mut self, out: &mut Vec<SseEvent>) {
+        let data = match std::mem::take(&mut self.data) {
+            Data::None => {
+                self.event = None;
+                return;
+            }
+            Data::One(data) => data,
+            Data::Many(joined) => joined.freeze(),
+        };
+        out.push(SseEvent {
+            event: self.event.take(),
+            data,
+            id: self.id.clone(),
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode(chunks: &[&[u8]]) -> Vec<(Option<String>, String, Option<String>)> {
+        let mut decoder = SseDecoder::new();
+        let mut events = Vec::new();
+        for chunk in chunks {
+            decoder
+                .push(Bytes::copy_from_slice(chunk), &mut events)
+                .unwrap();
+        }
+        decoder.finish(&mut events).unwrap();
+        events
+            .into_iter()
+            .map(|e| {
+                (
+                    e.event_name().map(str::to_owned),
+                    e.data_str().unwrap().to_owned(),
+                    e.id.map(|id| String::from_utf8(id.to_vec()).unwrap()),
+                )
+            })
+            .collect()
+    }
+
+    fn data(chunks: &[&[u8]]) -> Vec<String> {
+        decode(chunks).into_iter().map(|(_, d, _)| d).collect()
+    }
+
+    #[test]
+    fn line_endings_lf_cr_crlf_and_split_crlf() {
+        assert_eq!(
+            data(&[b"data: a\n\ndata: b\r\rdata: c\r\n\r\n"]),
+            ["a", "b", "c"]
+        );
+        assert_eq!(
+            data(&[b"data: a\r", b"\n\r", b"\ndata: b\r\n", b"\r\n"]),
+            ["a", "b"]
+        );
+    }
+
+    #[test]
+    fn multi_line_data_comments_and_fields() {
+        let events =
+            decode(&[b": keep-alive\nevent: update\nid: 7\ndata: one\ndata:two\ndata\n\n"]);
+        assert_eq!(
+            events,
+            [(Some("update".into()), "one\ntwo\n".into(), Some("7".into()))]
+        );
+    }
+
+    #[test]
+    fn empty_data_line_dispatches_an_empty_event_but_no_data_dispatches_nothing() {
+        assert_eq!(data(&[b"data:\n\nevent: x\n\n"]), [""]);
+        // The event name without data is discarded and does not leak into the next event.
+        let events = decode(&[b"event: lost\n\ndata: next\n\n"]);
+        assert_eq!(events[0].0, None);
+    }
+
+    #[test]
+    fn ids_persist_and_retry_is_parsed() {
+        let mut decoder = SseDecoder::new();
+        let mut events = Vec::new();
+        decoder
+            .push(
+                Bytes::from_static(
+                    b"id: 1\nretry: 3000\ndata: a\n\ndata: b\n\nretry: x\nid: bad\0\n\n",
+                ),
+                &mut events,
+            )
+            .unwrap();
+        assert_eq!(events[1].id.as_deref(), Some(&b"1"[..]));
+        assert_eq!(decoder.retry_ms(), Some(3000));
+        assert_eq!(decoder.last_event_id().map(|b| &b[..]), Some(&b"1"[..]));
+    }
+
+    #[test]
+    fn byte_order_mark_is_skipped_even_when_split() {
+        assert_eq!(data(&[b"\xEF\xBB", b"\xBFdata: x\n\n"]), ["x"]);
+        assert_eq!(data(&[b"\xEF\xBB\xBFdata: y\n\n"]), ["y"]);
+    }
+
+    #[test]
+    fn utf8_split_across_reads_is_reassembled() {
+        let text = "data: héllo 😀\n\n".as_bytes();
+        for split in 0..text.len() {
+            assert_eq!(
+                data(&[&text[..split], &text[split..]]),
+                ["héllo 😀"],
+                "split at {split}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unterminated_last_event_is_still_delivered() {
+        assert_eq!(data(&[b"data: a\n\ndata: tail"]), ["a", "tail"]);
+        assert_eq!(data(&[b"data: a\n\ndata: tail\n"]), ["a", "tail"]);
+    }
+
+    #[test]
+    fn long_lines_are_refused() {
+        let mut decoder = SseDecoder::with_max_line(16);
+        let mut events = Vec::new();
+        assert!(
+            decoder
+                .push(Bytes::from(vec![b'x'; 17]), &mut events)
+                .is_err()
+        );
+        let mut decoder = SseDecoder::with_max_line(16);
+        let err = decoder.push(
+            Bytes::from_static(b"data: 0123456789\ndata: 0123456789\n"),
+            &mut events,
+        );
+        assert_eq!(err, Err(SseError::LineTooLong { limit: 16 }));
+    }
+
+    #[test]
+    fn whole_events_in_one_read_are_not_copied() {
+        let chunk = Bytes::from_static(b"data: {\"x\":1}\n\n");
+        let mut decoder = SseDecoder::new();
+        let mut events = Vec::new();
+        decoder.push(chunk.clone(), &mut events).unwrap();
+        let start = chunk.as_ptr() as usize;
+        let data = events[0].data.as_ptr() as usize;
+        assert!(
+            data > start && data < start + chunk.len(),
+            "data points into the read"
+        );
+    }
+}

@@ -1,0 +1,350 @@
+//! A scripted HTTP/1.1 server for transport tests, on 127.0.0.1 port 0.
+//!
+//! Each connection is answered by the next [`Script`] (the last one repeats).
+//! A script sets the status and headers, then sends its body as chunked
+//! transfer encoding in pieces: split at chosen byte offsets, with stalls
+//! between pieces, or cut off mid-body (the connection closes without the
+//! final chunk, which the client sees as a dropped connection). Every
+//! request is recorded for snapshotting the outbound body.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+/// One step of a scripted body.
+#[derive(Debug, Clone)]
+enum Step {
+    Write(Vec<u8>),
+    Stall(Duration),
+    Drop,
+}
+
+/// How the server answers one request.
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct Script {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+    splits: Vec<usize>,
+    stalls: Vec<(usize, Duration)>,
+    drop_at: Option<usize>,
+    head_delay: Option<Duration>,
+    paced: bool,
+}
+
+impl Script {
+    /// A 200 `text/event-stream` answer with this body.
+    pub fn sse(body: impl Into<Vec<u8>>) -> Self {
+        Script {
+            status: 200,
+            headers: vec![("Content-Type".into(), "text/event-stream".into())],
+            body: body.into(),
+            splits: Vec::new(),
+            stalls: Vec::new(),
+            drop_at: None,
+            head_delay: None,
+            paced: false,
+        }
+    }
+
+    /// An answer with `status` and a JSON body.
+    pub fn json(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        Script {
+            status,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            ..Script::sse(body)
+        }
+    }
+
+    /// Adds a response header.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Sends the body in pieces split at these byte offsets.
+    pub fn split_at(mut self, offsets: impl IntoIterator<Item = usize>) -> Self {
+        self.splits.extend(offsets);
+        self
+    }
+
+    /// Sends the body in pieces of `size` bytes.
+    pub fn split_every(mut self, size: usize) -> Self {
+        let size = size.max(1);
+        self.splits.extend((size..self.body.len()).step_by(size));
+        self
+    }
+
+    /// Pauses for `duration` once `offset` bytes were sent.
+    pub fn stall_at(mut self, offset: usize, duration: Duration) -> Self {
+        self.stalls.push((offset, duration));
+        self.splits.push(offset);
+        self
+    }
+
+    /// Closes the connection once `offset` bytes were sent, without ending the body.
+    pub fn drop_at(mut self, offset: usize) -> Self {
+        self.drop_at = Some(offset);
+        self.splits.push(offset);
+        self
+    }
+
+    /// Pauses 1 ms after each piece so that the client reads pieces one by
+    /// one instead of the kernel coalescing them (slow for many pieces).
+    pub fn paced(mut self) -> Self {
+        self.paced = true;
+        self
+    }
+
+    /// Waits this long before sending the response head.
+    pub fn delay_head(mut self, delay: Duration) -> Self {
+        self.head_delay = Some(delay);
+        self
+    }
+
+    fn steps(&self) -> Vec<Step> {
+        let mut cuts: Vec<usize> = self
+            .splits
+            .iter()
+            .copied()
+            .filter(|&o| o < self.body.len())
+            .collect();
+        cuts.push(self.body.len());
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut steps = Vec::new();
+        let mut start = 0;
+        for cut in cuts {
+            if cut > start {
+                steps.push(Step::Write(self.body[start..cut].to_vec()));
+            }
+            for (_, stall) in self.stalls.iter().filter(|(at, _)| *at == cut) {
+                steps.push(Step::Stall(*stall));
+            }
+            if self.drop_at == Some(cut) {
+                steps.push(Step::Drop);
+                return steps;
+            }
+            start = cut;
+        }
+        steps
+    }
+}
+
+/// A request the server received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedRequest {
+    /// `POST`, …
+    pub method: String,
+    /// Path and query.
+    pub path: String,
+    /// Header names (lower-case) and values, in order.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+impl RecordedRequest {
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as JSON.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// The running server; stops when dropped.
+#[derive(Debug)]
+pub struct ScriptedServer {
+    addr: SocketAddr,
+    requests: Arc<Mutex<Vec<RecordedRequest>>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl ScriptedServer {
+    /// Starts on 127.0.0.1, port 0, answering with `scripts` in turn.
+    pub async fn start(scripts: Vec<Script>) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
+        let addr = listener.local_addr()?;
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let recorded = requests.clone();
+        let task = tokio::spawn(async move {
+            let mut served = 0usize;
+            loop {
+                let Ok((socket, _)) = listener.accept().await else {
+                    return;
+                };
+                let script = scripts
+                    .get(served)
+                    .or_else(|| scripts.last())
+                    .cloned()
+                    .unwrap_or_else(|| Script::json(500, "no script"));
+                served += 1;
+                let recorded = recorded.clone();
+                tokio::spawn(async move {
+                    let _ = serve(socket, script, recorded).await;
+                });
+            }
+        });
+        Ok(ScriptedServer {
+            addr,
+            requests,
+            task,
+        })
+    }
+
+    /// `http://127.0.0.1:<port>` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// The requests received so far.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.requests.lock().map(|r| r.clone()).unwrap_or_default()
+    }
+}
+
+impl Drop for ScriptedServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn serve(
+    mut socket: TcpStream,
+    script: Script,
+    recorded: Arc<Mutex<Vec<RecordedRequest>>>,
+) -> std::io::Result<()> {
+    socket.set_nodelay(true)?;
+    if let Some(request) = read_request(&mut socket).await?
+        && let Ok(mut list) = recorded.lock()
+    {
+        list.push(request);
+    }
+    if let Some(delay) = script.head_delay {
+        tokio::time::sleep(delay).await;
+    }
+    let mut head = format!("HTTP/1.1 {} {}\r\n", script.status, reason(script.status));
+    for (name, value) in &script.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+    socket.write_all(head.as_bytes()).await?;
+    socket.flush().await?;
+    for step in script.steps() {
+        match step {
+            Step::Write(bytes) => {
+                socket
+                    .write_all(format!("{:x}\r\n", bytes.len()).as_bytes())
+                    .await?;
+                socket.write_all(&bytes).await?;
+                socket.write_all(b"\r\n").await?;
+                socket.flush().await?;
+                if script.paced {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+            }
+            Step::Stall(duration) => tokio::time::sleep(duration).await,
+            Step::Drop => return Ok(()),
+        }
+    }
+    socket.write_all(b"0\r\n\r\n").await?;
+    socket.flush().await?;
+    Ok(())
+}
+
+/// Reads the request head and a `Content-Length` body.
+async fn read_request(socket: &mut TcpStream) -> std::io::Result<Option<RecordedRequest>> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        if let Some(end) = find(&buf, b"\r\n\r\n") {
+            break end;
+        }
+        let n = socket.read(&mut chunk).await?;
+        if n == 0 || buf.len() > 1 << 20 {
+            return Ok(None);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let mut start = lines.next().unwrap_or("").split(' ');
+    let method = start.next().unwrap_or("").to_owned();
+    let path = start.next().unwrap_or("").to_owned();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let length: usize = headers
+        .iter()
+        .find(|(n, _)| n == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    let mut body = buf[head_end + 4..].to_vec();
+    while body.len() < length {
+        let n = socket.read(&mut chunk).await?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    body.truncate(length);
+    Ok(Some(RecordedRequest {
+        method,
+        path,
+        headers,
+        body,
+    }))
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        404 => "Not Found",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        _ => "Status",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts_split_stall_and_drop_at_offsets() {
+        let script = Script::sse(b"abcdefgh".to_vec())
+            .split_at([2, 5])
+            .stall_at(5, Duration::from_millis(3))
+            .drop_at(7);
+        let steps: Vec<String> = script
+            .steps()
+            .iter()
+            .map(|s| match s {
+                Step::Write(b) => String::from_utf8_lossy(b).into_owned(),
+                Step::Stall(d) => format!("stall {}ms", d.as_millis()),
+                Step::Drop => "drop".to_owned(),
+            })
+            .collect();
+        assert_eq!(steps, ["ab", "cde", "stall 3ms", "fg", "drop"]);
+    }
+}
