@@ -6,7 +6,8 @@
 //!   request id, Retry-After, redacted body) and opt-in [`RetryPolicy`].
 //! - [`sse::SseDecoder`]: one spec-compliant event-stream decoder for all.
 //! - Transports implementing [`clawkit_core::StreamFn`]:
-//!   [`OpenAiCompletions`] (`openai-completions`). Each ends its stream with
+//!   [`OpenAiCompletions`] (`openai-completions`),
+//!   [`AnthropicMessages`] (`anthropic-messages`). Each ends its stream with
 //!   exactly one terminal event, whatever fails.
 //!
 //! ```no_run
@@ -27,6 +28,7 @@
 //! # Ok(()) }
 //! ```
 
+mod anthropic;
 mod client;
 mod driver;
 mod error;
@@ -37,6 +39,9 @@ pub mod sse;
 
 use clawkit_core::{ModelApi, SharedStreamFn};
 
+pub use anthropic::{
+    ANTHROPIC_VERSION, AnthropicMessages, request_body as anthropic_messages_body,
+};
 pub use client::{HttpClient, HttpConfig, OkResponse};
 pub use error::{HttpError, HttpErrorKind, MAX_ERROR_BODY_CHARS, MAX_ERROR_DETAIL_CHARS};
 pub use openai_completions::{
@@ -48,6 +53,9 @@ pub use retry::RetryPolicy;
 pub fn transport_for(api: &ModelApi, client: &HttpClient) -> Option<SharedStreamFn> {
     if openai_completions::handles(api) {
         return Some(std::sync::Arc::new(OpenAiCompletions::new(client.clone())));
+    }
+    if anthropic::handles(api) {
+        return Some(std::sync::Arc::new(AnthropicMessages::new(client.clone())));
     }
     None
 }

@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod anthropic_replay;
 mod openai_replay;
 mod openai_scenarios;
 
