@@ -147,6 +147,9 @@ pub enum ContentBlock {
         name: String,
         /// Parsed arguments.
         arguments: Value,
+        /// Provider state to replay with the call (Gemini's `thoughtSignature`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signature: Option<String>,
     },
 }
 

@@ -95,6 +95,9 @@ pub enum StreamEvent {
         name: String,
         /// The parsed arguments.
         arguments: Value,
+        /// Provider state to replay with the call (Gemini's `thoughtSignature`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        signature: Option<String>,
     },
     /// Token usage (a running total when sent more than once).
     Usage {
@@ -193,6 +196,7 @@ mod tests {
                 id: "call_1".into(),
                 name: "get_weather".into(),
                 arguments: json!({"city": "Paris"}),
+                signature: None,
             },
             StreamEvent::Usage {
                 usage: Usage::new(10, 5, 0, 0),

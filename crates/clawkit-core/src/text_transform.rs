@@ -416,6 +416,7 @@ mod tests {
                 id: "1".into(),
                 name: "file".into(),
                 arguments: json!({"where": ["red basket"], "n": 1}),
+                signature: None,
             }],
         });
         transforms.apply_input_to_context(&mut context);

@@ -220,6 +220,7 @@ fn assistant_block(block: &ContentBlock) -> Option<Value> {
             id,
             name,
             arguments,
+            ..
         } => Some(json!({"type": "tool_use", "id": id, "name": name, "input": arguments})),
         _ => None,
     }
@@ -518,6 +519,7 @@ impl Decoder {
                 id,
                 name,
                 arguments: final_arguments(&args),
+                signature: None,
             }),
             BlockKind::Unmapped => {}
         }

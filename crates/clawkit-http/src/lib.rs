@@ -7,7 +7,8 @@
 //! - [`sse::SseDecoder`]: one spec-compliant event-stream decoder for all.
 //! - Transports implementing [`clawkit_core::StreamFn`]:
 //!   [`OpenAiCompletions`] (`openai-completions`),
-//!   [`AnthropicMessages`] (`anthropic-messages`). Each ends its stream with
+//!   [`AnthropicMessages`] (`anthropic-messages`),
+//!   [`GoogleGenerativeAi`] (`google-generative-ai`). Each ends its stream with
 //!   exactly one terminal event, whatever fails.
 //!
 //! ```no_run
@@ -32,6 +33,7 @@ mod anthropic;
 mod client;
 mod driver;
 mod error;
+mod google;
 mod openai_completions;
 pub mod partial_json;
 mod retry;
@@ -44,6 +46,7 @@ pub use anthropic::{
 };
 pub use client::{HttpClient, HttpConfig, OkResponse};
 pub use error::{HttpError, HttpErrorKind, MAX_ERROR_BODY_CHARS, MAX_ERROR_DETAIL_CHARS};
+pub use google::{GoogleGenerativeAi, request_body as google_generative_ai_body};
 pub use openai_completions::{
     OpenAiCompletions, ResolvedCompat, request_body as openai_completions_body, resolve_compat,
 };
@@ -56,6 +59,9 @@ pub fn transport_for(api: &ModelApi, client: &HttpClient) -> Option<SharedStream
     }
     if anthropic::handles(api) {
         return Some(std::sync::Arc::new(AnthropicMessages::new(client.clone())));
+    }
+    if google::handles(api) {
+        return Some(std::sync::Arc::new(GoogleGenerativeAi::new(client.clone())));
     }
     None
 }

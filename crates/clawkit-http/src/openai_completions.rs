@@ -425,7 +425,7 @@ fn assistant_message(content: &[ContentBlock], compat: &ResolvedCompat) -> Optio
                     thinking.entry(field.to_owned()).or_default().push(t);
                 }
             }
-            ContentBlock::ToolCall { id, name, arguments } => tool_calls.push(json!({
+            ContentBlock::ToolCall { id, name, arguments, .. } => tool_calls.push(json!({
                 "id": id,
                 "type": "function",
                 "function": {"name": name, "arguments": serde_json::to_string(arguments).unwrap_or_default()},
@@ -831,6 +831,7 @@ impl Decoder {
                 id: tool.id,
                 name: tool.name,
                 arguments: final_arguments(&tool.args),
+                signature: None,
             });
         }
     }

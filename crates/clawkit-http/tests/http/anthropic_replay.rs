@@ -273,6 +273,7 @@ async fn the_request_body_snapshot() {
                 id: "toolu_1".into(),
                 name: "get_weather".into(),
                 arguments: json!({"city": "Paris"}),
+                signature: None,
             },
         ],
     });

@@ -61,6 +61,7 @@ fn rich_context() -> Context {
                 id: "call_1".into(),
                 name: "get_weather".into(),
                 arguments: json!({"city": "Paris"}),
+                signature: None,
             },
         ],
     });
