@@ -309,20 +309,31 @@ pub(crate) fn in_stream_error(
         .message
         .clone()
         .unwrap_or_else(|| "unknown error".to_owned());
-    let kind = match (
-        status,
-        meta.error_type.as_deref().map(str::to_ascii_lowercase),
-    ) {
-        (Some(status), _) => status_kind(status, meta.code.as_deref(), &message),
-        (None, Some(t)) if t.contains("rate_limit") => ErrorKind::RateLimit,
-        (None, Some(t)) if t.contains("authentication") || t.contains("permission") => {
+    // Type and code both name the failure (`rate_limit_error`, `rate_limit_exceeded`, …).
+    let hint = format!(
+        "{} {}",
+        meta.error_type.as_deref().unwrap_or(""),
+        meta.code.as_deref().unwrap_or("")
+    )
+    .to_ascii_lowercase();
+    let names = |words: &[&str]| words.iter().any(|w| hint.contains(w));
+    let kind = match status {
+        Some(status) => status_kind(status, meta.code.as_deref(), &message),
+        None if names(&["rate_limit", "quota"]) => ErrorKind::RateLimit,
+        None if names(&[
+            "authentication",
+            "permission",
+            "invalid_api_key",
+            "unauthorized",
+        ]) =>
+        {
             ErrorKind::Auth
         }
-        (None, Some(t)) if t.contains("invalid_request") || t.contains("not_found") => {
+        None if names(&["invalid_request", "not_found"]) => {
             status_kind(400, meta.code.as_deref(), &message)
         }
-        // Unknown type or none: a provider-side failure, unless it names a context overflow.
-        (None, _) => match status_kind(400, meta.code.as_deref(), &message) {
+        // Anything else is a provider-side failure, unless it names a context overflow.
+        None => match status_kind(400, meta.code.as_deref(), &message) {
             ErrorKind::ContextOverflow => ErrorKind::ContextOverflow,
             _ => ErrorKind::Server,
         },

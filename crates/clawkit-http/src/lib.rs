@@ -8,7 +8,8 @@
 //! - Transports implementing [`clawkit_core::StreamFn`]:
 //!   [`OpenAiCompletions`] (`openai-completions`),
 //!   [`AnthropicMessages`] (`anthropic-messages`),
-//!   [`GoogleGenerativeAi`] (`google-generative-ai`). Each ends its stream with
+//!   [`GoogleGenerativeAi`] (`google-generative-ai`),
+//!   [`OpenAiResponses`] (`openai-responses`). Each ends its stream with
 //!   exactly one terminal event, whatever fails.
 //!
 //! ```no_run
@@ -35,6 +36,7 @@ mod driver;
 mod error;
 mod google;
 mod openai_completions;
+mod openai_responses;
 pub mod partial_json;
 mod retry;
 pub mod sse;
@@ -50,6 +52,7 @@ pub use google::{GoogleGenerativeAi, request_body as google_generative_ai_body};
 pub use openai_completions::{
     OpenAiCompletions, ResolvedCompat, request_body as openai_completions_body, resolve_compat,
 };
+pub use openai_responses::{OpenAiResponses, request_body as openai_responses_body};
 pub use retry::RetryPolicy;
 
 /// The transport for `api`, if clawkit has one.
@@ -59,6 +62,9 @@ pub fn transport_for(api: &ModelApi, client: &HttpClient) -> Option<SharedStream
     }
     if anthropic::handles(api) {
         return Some(std::sync::Arc::new(AnthropicMessages::new(client.clone())));
+    }
+    if openai_responses::handles(api) {
+        return Some(std::sync::Arc::new(OpenAiResponses::new(client.clone())));
     }
     if google::handles(api) {
         return Some(std::sync::Arc::new(GoogleGenerativeAi::new(client.clone())));

@@ -6,6 +6,7 @@ mod anthropic_replay;
 mod google_replay;
 mod openai_replay;
 mod openai_scenarios;
+mod responses_replay;
 
 use std::path::Path;
 
