@@ -5,6 +5,7 @@
 //!   reads, provider error parsing ([`HttpError`]: status, code, type,
 //!   request id, Retry-After, redacted body) and opt-in [`RetryPolicy`].
 //! - [`sse::SseDecoder`]: one spec-compliant event-stream decoder for all.
+//! - [`OpenAiEmbeddings`]: `embeddings` for OpenAI-compatible APIs.
 //! - Transports implementing [`clawkit_core::StreamFn`]:
 //!   [`OpenAiCompletions`] (`openai-completions`),
 //!   [`AnthropicMessages`] (`anthropic-messages`),
@@ -32,7 +33,9 @@
 
 mod anthropic;
 mod client;
+mod decode;
 mod driver;
+mod embeddings;
 mod error;
 mod google;
 mod openai_completions;
@@ -47,6 +50,8 @@ pub use anthropic::{
     ANTHROPIC_VERSION, AnthropicMessages, request_body as anthropic_messages_body,
 };
 pub use client::{HttpClient, HttpConfig, OkResponse};
+pub use decode::StreamDecoder;
+pub use embeddings::{Embeddings, OpenAiEmbeddings};
 pub use error::{HttpError, HttpErrorKind, MAX_ERROR_BODY_CHARS, MAX_ERROR_DETAIL_CHARS};
 pub use google::{GoogleGenerativeAi, request_body as google_generative_ai_body};
 pub use openai_completions::{

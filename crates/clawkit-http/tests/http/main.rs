@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod anthropic_replay;
+mod embeddings;
 mod google_replay;
 mod openai_replay;
 mod openai_scenarios;

@@ -1,0 +1,99 @@
+//! Decoding a recorded response body without a network: the same SSE
+//! decoder and wire decoders the transports use, fed from memory.
+
+use bytes::Bytes;
+use clawkit_core::{ModelApi, RuntimeModel, StreamEvent};
+
+use crate::driver::WireDecoder;
+use crate::sse::SseDecoder;
+use crate::{anthropic, google, openai_completions, openai_responses};
+
+/// Turns the bytes of a streamed response into normalized events.
+///
+/// ```
+/// use bytes::Bytes;
+/// use clawkit_core::{ModelApi, RuntimeModel, StreamEvent};
+/// use clawkit_http::StreamDecoder;
+///
+/// let model = RuntimeModel::new("openai", "gpt-4o", ModelApi::OpenAiCompletions, "https://api.openai.com/v1".parse().unwrap());
+/// let mut decoder = StreamDecoder::new(&model).unwrap();
+/// let mut events = Vec::new();
+/// decoder.push(Bytes::from_static(b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"), &mut events);
+/// decoder.finish(&mut events);
+/// assert_eq!(events.last(), Some(&StreamEvent::Done { reason: clawkit_core::StopReason::Stop }));
+/// ```
+pub struct StreamDecoder {
+    sse: SseDecoder,
+    wire: Box<dyn WireDecoder>,
+}
+
+impl std::fmt::Debug for StreamDecoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StreamDecoder").finish_non_exhaustive()
+    }
+}
+
+impl StreamDecoder {
+    /// A decoder for `model`'s API; `None` when clawkit has no transport for it.
+    pub fn new(model: &RuntimeModel) -> Option<Self> {
+        let wire: Box<dyn WireDecoder> = match &model.api {
+            api if openai_completions::handles(api) => {
+                Box::new(openai_completions::Decoder::new(model))
+            }
+            api if anthropic::handles(api) => Box::new(anthropic::Decoder::new(model)),
+            api if google::handles(api) => Box::new(google::Decoder::new(model)),
+            api if openai_responses::handles(api) => {
+                Box::new(openai_responses::Decoder::new(model))
+            }
+            ModelApi::Other(_) | _ => return None,
+        };
+        Some(StreamDecoder {
+            sse: SseDecoder::new(),
+            wire,
+        })
+    }
+
+    /// Decodes one read, appending the events it completes.
+    pub fn push(&mut self, read: Bytes, out: &mut Vec<StreamEvent>) {
+        if self.wire.finished() {
+            return;
+        }
+        let mut events = Vec::new();
+        if let Err(e) = self.sse.push(read, &mut events) {
+            self.wire
+                .on_failure(clawkit_core::ErrorKind::Protocol, e.to_string(), out);
+            return;
+        }
+        for event in events {
+            self.wire.on_event(event, out);
+            if self.wire.finished() {
+                return;
+            }
+        }
+    }
+
+    /// Ends the body: the terminal event is appended if none was yet.
+    pub fn finish(&mut self, out: &mut Vec<StreamEvent>) {
+        if self.wire.finished() {
+            return;
+        }
+        let mut events = Vec::new();
+        if let Err(e) = self.sse.finish(&mut events) {
+            self.wire
+                .on_failure(clawkit_core::ErrorKind::Protocol, e.to_string(), out);
+            return;
+        }
+        for event in events {
+            self.wire.on_event(event, out);
+            if self.wire.finished() {
+                return;
+            }
+        }
+        self.wire.on_end(out);
+    }
+
+    /// Whether the terminal event was produced.
+    pub fn is_finished(&self) -> bool {
+        self.wire.finished()
+    }
+}
