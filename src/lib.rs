@@ -6,6 +6,9 @@
 //! - [`core`]: the provider contract ([`core::ProviderPlugin`] and its
 //!   hooks), plugin entries, the [`core::Runtime`] that merges catalogs,
 //!   resolves models and credentials, and records hook traces;
+//! - [`http`]: the HTTP client and the streaming transports for the
+//!   `openai-completions`, `openai-responses`, `anthropic-messages` and
+//!   `google-generative-ai` APIs, normalized into [`core::StreamEvent`]s;
 //! - [`manifest`]: reading and checking `openclaw.plugin.json` and the
 //!   `package.json` `openclaw` block exactly as OpenClaw loads them.
 //!
@@ -34,13 +37,21 @@
 //! ```
 
 pub use clawkit_core as core;
+pub use clawkit_http as http;
 pub use clawkit_manifest as manifest;
 
 /// The types most plugin code needs, in one import.
 pub mod prelude {
     pub use clawkit_core::prelude::*;
+    pub use clawkit_http::{HttpClient, HttpConfig, HttpError, RetryPolicy, transport_for};
     pub use clawkit_manifest::{
         CheckOptions, ConfigValidator, Diagnostic, Diagnostics, ManifestError, PackageManifest,
         PluginCheck, PluginManifest, Severity, check_plugin,
     };
 }
+
+/// The guide `docs/transports.md`, compiled as doctests so its examples keep
+/// working.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/transports.md")]
+pub struct TransportsGuide;

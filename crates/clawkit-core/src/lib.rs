@@ -107,7 +107,8 @@ pub mod prelude {
         ApiKey, ApiKeyAuthOptions, AuthRequest, Catalog, CatalogContext, CatalogOrder,
         CatalogResult, Config, Context, CoreError, DynamicModelContext, Env, HookTrace, InputKind,
         ModelApi, ModelCost, ModelDefinition, PluginApi, PluginEntry, PluginError, ProviderConfig,
-        ProviderPlugin, Replacement, Runtime, RuntimeModel, SingleProviderPluginEntry, StreamEvent,
-        TextTransforms, async_trait, define_plugin_entry,
+        ProviderPlugin, Replacement, Runtime, RuntimeModel, SingleProviderPluginEntry, StopReason,
+        StreamEvent, StreamFn, StreamOptions, StreamRequest, TextTransforms, async_trait,
+        define_plugin_entry,
     };
 }

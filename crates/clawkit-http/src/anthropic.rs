@@ -67,6 +67,7 @@ impl StreamFn for AnthropicMessages {
             headers.insert("x-api-key".to_owned(), key.expose().to_owned());
             secrets.push(key.clone());
         }
+        let recorded_input = crate::content::input_if(&self.client, &context, &secrets);
         let call = Call {
             label: model.provider.clone(),
             system: "anthropic",
@@ -77,6 +78,7 @@ impl StreamFn for AnthropicMessages {
             model_ref: model.reference(),
             model_id: model.id.clone(),
             cancellation: options.cancellation.clone(),
+            recorded_input,
         };
         drive(self.client.clone(), call, Decoder::new(&model))
     }
@@ -246,17 +248,22 @@ struct WireEvent<'a> {
 
 #[derive(Deserialize)]
 struct WireDelta<'a> {
-    #[serde(rename = "type", default, borrow)]
+    #[serde(
+        rename = "type",
+        default,
+        borrow,
+        deserialize_with = "crate::wire::opt_str"
+    )]
     kind: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
     text: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
     partial_json: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
     thinking: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
     signature: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
     stop_reason: Option<Cow<'a, str>>,
 }
 
@@ -264,13 +271,13 @@ struct WireDelta<'a> {
 struct WireBlock<'a> {
     #[serde(rename = "type", borrow)]
     kind: Cow<'a, str>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
     id: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
     name: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
     text: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
     data: Option<Cow<'a, str>>,
 }
 
@@ -278,6 +285,8 @@ struct WireBlock<'a> {
 struct WireMessage {
     #[serde(default)]
     usage: Option<WireUsage>,
+    #[serde(default)]
+    model: Option<String>,
 }
 
 #[derive(Deserialize, Default, Clone, Copy)]
@@ -324,6 +333,8 @@ pub(crate) struct Decoder {
     usage: WireUsage,
     saw_usage: bool,
     stop: Option<StopReason>,
+    /// The model named by the response.
+    response_model: Option<String>,
     finished: bool,
 }
 
@@ -338,6 +349,7 @@ impl Decoder {
             usage: WireUsage::default(),
             saw_usage: false,
             stop: None,
+            response_model: None,
             finished: false,
         }
     }
@@ -368,6 +380,9 @@ impl Decoder {
             "message_start" => {
                 // A second message_start: close what the first left open.
                 self.close_all(out);
+                if self.response_model.is_none() {
+                    self.response_model = wire.message.as_ref().and_then(|m| m.model.clone());
+                }
                 if let Some(usage) = wire.message.as_ref().and_then(|m| m.usage.as_ref()) {
                     self.merge_usage(usage);
                 }
@@ -588,6 +603,10 @@ impl WireDecoder for Decoder {
         if !self.event(&event, &data, out) {
             raw(&event, &data, out);
         }
+    }
+
+    fn response_model(&self) -> Option<&str> {
+        self.response_model.as_deref()
     }
 
     fn finished(&self) -> bool {

@@ -38,6 +38,12 @@ pub struct HttpConfig {
     pub max_json_body: usize,
     /// Retries (default: none — POSTs may create billable work).
     pub retry: RetryPolicy,
+    /// Record prompts and completions on the `gen_ai.stream` span as
+    /// `gen_ai.system_instructions`, `gen_ai.input.messages` and
+    /// `gen_ai.output.messages` (default off). The call's API key is scrubbed,
+    /// but prompts may hold personal data: enable it only where your traces
+    /// may hold them.
+    pub record_content: bool,
 }
 
 impl Default for HttpConfig {
@@ -52,6 +58,7 @@ impl Default for HttpConfig {
             error_body_stall: Duration::from_secs(10),
             max_json_body: 16 * 1024 * 1024,
             retry: RetryPolicy::none(),
+            record_content: false,
         }
     }
 }

@@ -5,7 +5,7 @@ use bytes::Bytes;
 use clawkit_core::{ModelApi, RuntimeModel, StreamEvent};
 
 use crate::driver::WireDecoder;
-use crate::sse::SseDecoder;
+use crate::sse::{SseDecoder, SseEvent};
 use crate::{anthropic, google, openai_completions, openai_responses};
 
 /// Turns the bytes of a streamed response into normalized events.
@@ -24,6 +24,8 @@ use crate::{anthropic, google, openai_completions, openai_responses};
 /// ```
 pub struct StreamDecoder {
     sse: SseDecoder,
+    /// The SSE events of the current read; kept to reuse its allocation.
+    sse_events: Vec<SseEvent>,
     wire: Box<dyn WireDecoder>,
 }
 
@@ -49,6 +51,7 @@ impl StreamDecoder {
         };
         Some(StreamDecoder {
             sse: SseDecoder::new(),
+            sse_events: Vec::new(),
             wire,
         })
     }
@@ -58,18 +61,20 @@ impl StreamDecoder {
         if self.wire.finished() {
             return;
         }
-        let mut events = Vec::new();
+        let mut events = std::mem::take(&mut self.sse_events);
         if let Err(e) = self.sse.push(read, &mut events) {
             self.wire
                 .on_failure(clawkit_core::ErrorKind::Protocol, e.to_string(), out);
-            return;
-        }
-        for event in events {
-            self.wire.on_event(event, out);
-            if self.wire.finished() {
-                return;
+        } else {
+            for event in events.drain(..) {
+                self.wire.on_event(event, out);
+                if self.wire.finished() {
+                    break;
+                }
             }
         }
+        events.clear();
+        self.sse_events = events;
     }
 
     /// Ends the body: the terminal event is appended if none was yet.

@@ -15,6 +15,7 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::client::HttpClient;
+use crate::content::{OutputRecorder, RecordedInput};
 use crate::error::HttpError;
 use crate::sse::{SseDecoder, SseEvent};
 
@@ -26,6 +27,10 @@ pub(crate) trait WireDecoder: Send + 'static {
     fn on_event(&mut self, event: SseEvent, out: &mut Vec<StreamEvent>);
     /// Whether the terminal event was emitted.
     fn finished(&self) -> bool;
+    /// The model that answered, as the response names it.
+    fn response_model(&self) -> Option<&str> {
+        None
+    }
     /// The body ended.
     fn on_end(&mut self, out: &mut Vec<StreamEvent>);
     /// The call failed mid-stream: close what is open, then `Error`.
@@ -47,6 +52,8 @@ pub(crate) struct Call {
     pub(crate) model_ref: String,
     pub(crate) model_id: String,
     pub(crate) cancellation: Option<Cancellation>,
+    /// The prompt, when the client records content.
+    pub(crate) recorded_input: Option<RecordedInput>,
 }
 
 type Body = std::pin::Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Send>>;
@@ -60,10 +67,15 @@ enum State<D> {
 struct Reading<D> {
     body: Body,
     sse: SseDecoder,
+    /// The SSE events of the current read; kept to reuse its allocation.
+    sse_events: Vec<SseEvent>,
     decoder: D,
     idle: Duration,
     cancellation: Option<Cancellation>,
     span: tracing::Span,
+    /// The completion, when the client records content.
+    output: Option<OutputRecorder>,
+    response_model_recorded: bool,
 }
 
 /// Runs `call`, decoding its body with `decoder`.
@@ -100,7 +112,16 @@ async fn connect<D: WireDecoder>(
         gen_ai.response.finish_reasons = tracing::field::Empty,
         request_id = tracing::field::Empty,
         error.type = tracing::field::Empty,
+        gen_ai.system_instructions = tracing::field::Empty,
+        gen_ai.input.messages = tracing::field::Empty,
+        gen_ai.output.messages = tracing::field::Empty,
     );
+    if let Some(input) = &call.recorded_input {
+        if let Some(system) = &input.system_instructions {
+            span.record("gen_ai.system_instructions", system.as_str());
+        }
+        span.record("gen_ai.input.messages", input.messages.as_str());
+    }
     let secrets: Vec<&str> = call.secrets.iter().map(ApiKey::expose).collect();
     let send = client.post_json(&call.label, &call.url, &call.headers, &call.body, &secrets);
     let result = match &call.cancellation {
@@ -141,10 +162,16 @@ async fn connect<D: WireDecoder>(
             let reading = Reading {
                 body: Box::pin(ok.response.bytes_stream()),
                 sse: SseDecoder::new(),
+                sse_events: Vec::new(),
                 decoder,
                 idle: client.config().idle_timeout,
                 cancellation: call.cancellation,
                 span,
+                output: call
+                    .recorded_input
+                    .is_some()
+                    .then(|| OutputRecorder::new(&secrets)),
+                response_model_recorded: false,
             };
             (out, State::Read(Box::new(reading)))
         }
@@ -166,18 +193,21 @@ async fn read<D: WireDecoder>(mut reading: Box<Reading<D>>) -> (Vec<StreamEvent>
         let r = &mut *reading;
         match next {
             Next::Chunk(chunk) => {
-                let mut events = Vec::new();
+                let mut events = std::mem::take(&mut r.sse_events);
                 if let Err(e) = r.sse.push(chunk, &mut events) {
                     r.decoder
                         .on_failure(ErrorKind::Protocol, e.to_string(), &mut out);
                 } else {
-                    for event in events {
+                    out.reserve(events.len() + 1);
+                    for event in events.drain(..) {
                         r.decoder.on_event(event, &mut out);
                         if r.decoder.finished() {
                             break;
                         }
                     }
                 }
+                events.clear();
+                r.sse_events = events;
             }
             Next::End => {
                 let mut events = Vec::new();
@@ -221,7 +251,13 @@ async fn read<D: WireDecoder>(mut reading: Box<Reading<D>>) -> (Vec<StreamEvent>
                 );
             }
         }
-        record_events(&r.span, &out);
+        if !r.response_model_recorded
+            && let Some(model) = r.decoder.response_model()
+        {
+            r.span.record("gen_ai.response.model", model);
+            r.response_model_recorded = true;
+        }
+        record_events(&r.span, &out, r.output.as_mut());
         if r.decoder.finished() {
             return (out, State::Done);
         }
@@ -274,8 +310,15 @@ fn record_error(span: &tracing::Span, error: &HttpError) {
 }
 
 /// Records usage and the finish reason on the span (never any text).
-fn record_events(span: &tracing::Span, events: &[StreamEvent]) {
+fn record_events(
+    span: &tracing::Span,
+    events: &[StreamEvent],
+    mut output: Option<&mut OutputRecorder>,
+) {
     for event in events {
+        if let Some(recorded) = output.as_deref_mut().and_then(|o| o.observe(event)) {
+            span.record("gen_ai.output.messages", recorded.as_str());
+        }
         match event {
             StreamEvent::Usage { usage } => {
                 span.record(

@@ -67,6 +67,7 @@ impl StreamFn for GoogleGenerativeAi {
             &format!("models/{}:streamGenerateContent", model.id),
         );
         url.set_query(Some("alt=sse"));
+        let recorded_input = crate::content::input_if(&self.client, &context, &secrets);
         let call = Call {
             label: model.provider.clone(),
             system: "gcp.gemini",
@@ -77,6 +78,7 @@ impl StreamFn for GoogleGenerativeAi {
             model_ref: model.reference(),
             model_id: model.id.clone(),
             cancellation: options.cancellation.clone(),
+            recorded_input,
         };
         drive(self.client.clone(), call, Decoder::new(&model))
     }
@@ -228,6 +230,13 @@ struct Chunk<'a> {
     prompt_feedback: Option<PromptFeedback>,
     #[serde(default)]
     error: Option<serde::de::IgnoredAny>,
+    #[serde(
+        default,
+        rename = "modelVersion",
+        borrow,
+        deserialize_with = "crate::wire::opt_str"
+    )]
+    model_version: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
@@ -236,7 +245,12 @@ struct Candidate<'a> {
     index: Option<u64>,
     #[serde(default, borrow)]
     content: Option<WireContent<'a>>,
-    #[serde(default, rename = "finishReason", borrow)]
+    #[serde(
+        default,
+        rename = "finishReason",
+        borrow,
+        deserialize_with = "crate::wire::opt_str"
+    )]
     finish_reason: Option<Cow<'a, str>>,
 }
 
@@ -248,11 +262,16 @@ struct WireContent<'a> {
 
 #[derive(Deserialize)]
 struct Part<'a> {
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
     text: Option<Cow<'a, str>>,
     #[serde(default)]
     thought: Option<bool>,
-    #[serde(default, rename = "thoughtSignature", borrow)]
+    #[serde(
+        default,
+        rename = "thoughtSignature",
+        borrow,
+        deserialize_with = "crate::wire::opt_str"
+    )]
     thought_signature: Option<Cow<'a, str>>,
     #[serde(default, rename = "functionCall")]
     function_call: Option<FunctionCall>,
@@ -342,6 +361,8 @@ pub(crate) struct Decoder {
     usage: Option<WireUsage>,
     stop: Option<StopReason>,
     called_tools: bool,
+    /// The model named by the response.
+    response_model: Option<String>,
     finished: bool,
 }
 
@@ -358,6 +379,7 @@ impl Decoder {
             usage: None,
             stop: None,
             called_tools: false,
+            response_model: None,
             finished: false,
         }
     }
@@ -369,7 +391,10 @@ impl Decoder {
     }
 
     fn chunk(&mut self, data: &[u8], out: &mut Vec<StreamEvent>) -> Result<bool, ()> {
-        let chunk: Chunk<'_> = serde_json::from_slice(data).map_err(|_| ())?;
+        let mut chunk: Chunk<'_> = serde_json::from_slice(data).map_err(|_| ())?;
+        if self.response_model.is_none() {
+            self.response_model = chunk.model_version.take().map(Cow::into_owned);
+        }
         if chunk.error.is_some() {
             let payload: Value = serde_json::from_slice(data).map_err(|_| ())?;
             let (kind, message) =
@@ -728,6 +753,10 @@ impl WireDecoder for Decoder {
                 data: String::from_utf8_lossy(data).into_owned(),
             }),
         }
+    }
+
+    fn response_model(&self) -> Option<&str> {
+        self.response_model.as_deref()
     }
 
     fn finished(&self) -> bool {

@@ -33,6 +33,7 @@
 
 mod anthropic;
 mod client;
+mod content;
 mod decode;
 mod driver;
 mod embeddings;
@@ -43,6 +44,7 @@ mod openai_responses;
 pub mod partial_json;
 mod retry;
 pub mod sse;
+mod wire;
 
 use clawkit_core::{ModelApi, SharedStreamFn};
 

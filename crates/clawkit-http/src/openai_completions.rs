@@ -20,6 +20,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::marker::PhantomData;
 
 use clawkit_core::{
     ContentBlock, Context, ErrorKind, EventStream, InputKind, MaxTokensField, Message, ModelApi,
@@ -27,6 +28,7 @@ use clawkit_core::{
     ThinkingFormat, ThinkingLevel, Tool, Usage,
 };
 use serde::Deserialize;
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value, json};
 
 use crate::client::HttpClient;
@@ -71,6 +73,7 @@ impl StreamFn for OpenAiCompletions {
             );
             secrets.push(key.clone());
         }
+        let recorded_input = crate::content::input_if(&self.client, &context, &secrets);
         let call = Call {
             label: label(&model),
             system: "openai",
@@ -81,6 +84,7 @@ impl StreamFn for OpenAiCompletions {
             model_ref: model.reference(),
             model_id: model.id.clone(),
             cancellation: options.cancellation.clone(),
+            recorded_input,
         };
         drive(self.client.clone(), call, Decoder::new(&model))
     }
@@ -471,46 +475,10 @@ const REASONING_FIELDS: [&str; 3] = ["reasoning_content", "reasoning", "reasonin
 // ------------------------------------------------------------------ response
 
 #[derive(Deserialize)]
-struct Chunk<'a> {
-    #[serde(default, borrow, deserialize_with = "first_choice")]
-    choices: Choices<'a>,
-    #[serde(default)]
-    usage: Option<WireUsage>,
-    #[serde(default)]
-    error: Option<serde::de::IgnoredAny>,
-}
-
-#[derive(Deserialize)]
-struct Choice<'a> {
-    #[serde(default)]
-    index: Option<u64>,
-    #[serde(default, borrow)]
-    delta: Option<Delta<'a>>,
-    #[serde(default, borrow)]
-    finish_reason: Option<Cow<'a, str>>,
-}
-
-#[derive(Deserialize)]
-struct Delta<'a> {
-    #[serde(default, borrow)]
-    content: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    refusal: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    reasoning_content: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    reasoning: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    reasoning_text: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
-    tool_calls: Option<Vec<WireToolCall<'a>>>,
-}
-
-#[derive(Deserialize)]
 struct WireToolCall<'a> {
     #[serde(default)]
     index: Option<u64>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
     id: Option<Cow<'a, str>>,
     #[serde(default, borrow)]
     function: Option<WireFunction<'a>>,
@@ -518,9 +486,9 @@ struct WireToolCall<'a> {
 
 #[derive(Deserialize)]
 struct WireFunction<'a> {
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
     name: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
     arguments: Option<Cow<'a, str>>,
 }
 
@@ -548,45 +516,245 @@ struct CompletionDetails {
     reasoning_tokens: Option<u64>,
 }
 
-/// The `choices` of a chunk: whether there were any, and choice 0.
+/// One chunk, parsed in place: strings stay borrowed from the event data,
+/// only choice 0 is decoded, and nothing is moved up through nested
+/// `Result`s (which made derived nested structs cost as much as the JSON).
 #[derive(Default)]
-struct Choices<'a> {
-    any: bool,
-    first: Option<Choice<'a>>,
+struct Chunk<'a> {
+    /// The chunk had a `choices` list with at least one entry.
+    any_choice: bool,
+    /// Choice 0 (or the first choice without an index) was found.
+    chosen: bool,
+    choice: Choice<'a>,
+    usage: Option<WireUsage>,
+    /// A non-null `error` member.
+    error: bool,
+    /// The model that answered.
+    model: Option<Cow<'a, str>>,
 }
 
-/// Keeps only choice 0 (or the first choice without an index) of `choices`,
-/// without allocating the list.
-fn first_choice<'de: 'a, 'a, D: serde::Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Choices<'a>, D::Error> {
-    struct Visit<'a>(std::marker::PhantomData<&'a ()>);
-    impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
-        type Value = Choices<'a>;
-        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-            f.write_str("a list of choices")
-        }
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok(Choices::default())
-        }
-        fn visit_none<E>(self) -> Result<Self::Value, E> {
-            Ok(Choices::default())
-        }
-        fn visit_seq<A: serde::de::SeqAccess<'de>>(
-            self,
-            mut seq: A,
-        ) -> Result<Self::Value, A::Error> {
-            let mut choices = Choices::default();
-            while let Some(choice) = seq.next_element::<Choice<'a>>()? {
-                choices.any = true;
-                if choices.first.is_none() && choice.index.unwrap_or(0) == 0 {
-                    choices.first = Some(choice);
+#[derive(Default)]
+struct Choice<'a> {
+    index: Option<u64>,
+    delta: Delta<'a>,
+    finish_reason: Option<Cow<'a, str>>,
+}
+
+#[derive(Default)]
+struct Delta<'a> {
+    content: Option<Cow<'a, str>>,
+    refusal: Option<Cow<'a, str>>,
+    /// `reasoning_content`, `reasoning`, `reasoning_text`: see [`REASONING_FIELDS`].
+    reasoning: [Option<Cow<'a, str>>; 3],
+    tool_calls: Option<Vec<WireToolCall<'a>>>,
+}
+
+impl<'a> Chunk<'a> {
+    fn parse(data: &'a [u8]) -> serde_json::Result<Self> {
+        let mut chunk = Chunk::default();
+        let mut deserializer = serde_json::Deserializer::from_slice(data);
+        InPlace(&mut chunk).deserialize(&mut deserializer)?;
+        deserializer.end()?;
+        Ok(chunk)
+    }
+}
+
+/// A seed that fills the value it points to.
+struct InPlace<'s, T>(&'s mut T);
+
+/// The optional string of `key` in a map, borrowed when possible.
+fn next_str<'de: 'a, 'a, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Cow<'a, str>>, A::Error> {
+    map.next_value_seed(OptStr(PhantomData))
+}
+
+struct OptStr<'a>(PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> DeserializeSeed<'de> for OptStr<'a> {
+    type Value = Option<Cow<'a, str>>;
+    fn deserialize<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> Result<Self::Value, D::Error> {
+        crate::wire::opt_str(deserializer)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum ChunkKey {
+    Choices,
+    Usage,
+    Error,
+    Model,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de: 'a, 'a> DeserializeSeed<'de> for InPlace<'_, Chunk<'a>> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de: 'a, 'a> Visitor<'de> for InPlace<'_, Chunk<'a>> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a chat.completion.chunk object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<ChunkKey>()? {
+            match key {
+                ChunkKey::Choices => map.next_value_seed(ChoicesSeed(&mut *self.0))?,
+                ChunkKey::Usage => self.0.usage = map.next_value()?,
+                ChunkKey::Model => self.0.model = next_str(&mut map)?,
+                ChunkKey::Error => {
+                    self.0.error = map.next_value::<Option<IgnoredAny>>()?.is_some();
+                }
+                ChunkKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
                 }
             }
-            Ok(choices)
+        }
+        Ok(())
+    }
+}
+
+/// `choices`: null, or a list whose choice 0 is decoded into the chunk.
+struct ChoicesSeed<'s, 'a>(&'s mut Chunk<'a>);
+
+impl<'de: 'a, 'a> DeserializeSeed<'de> for ChoicesSeed<'_, 'a> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de: 'a, 'a> Visitor<'de> for ChoicesSeed<'_, 'a> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of choices")
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let chunk = self.0;
+        loop {
+            if chunk.chosen {
+                // Other choices of an n > 1 stream are known, and deliberately not decoded.
+                if seq.next_element::<IgnoredAny>()?.is_none() {
+                    return Ok(());
+                }
+                continue;
+            }
+            if seq.next_element_seed(InPlace(&mut chunk.choice))?.is_none() {
+                return Ok(());
+            }
+            chunk.any_choice = true;
+            if chunk.choice.index.unwrap_or(0) == 0 {
+                chunk.chosen = true;
+            } else {
+                chunk.choice = Choice::default();
+            }
         }
     }
-    deserializer.deserialize_any(Visit(std::marker::PhantomData))
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum ChoiceKey {
+    Index,
+    Delta,
+    FinishReason,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de: 'a, 'a> DeserializeSeed<'de> for InPlace<'_, Choice<'a>> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de: 'a, 'a> Visitor<'de> for InPlace<'_, Choice<'a>> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a choice object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<ChoiceKey>()? {
+            match key {
+                ChoiceKey::Index => self.0.index = map.next_value()?,
+                ChoiceKey::Delta => map.next_value_seed(OptionalDelta(&mut self.0.delta))?,
+                ChoiceKey::FinishReason => self.0.finish_reason = next_str(&mut map)?,
+                ChoiceKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum DeltaKey {
+    Content,
+    Refusal,
+    ReasoningContent,
+    Reasoning,
+    ReasoningText,
+    ToolCalls,
+    #[serde(other)]
+    Other,
+}
+
+/// `delta`: null or an object.
+struct OptionalDelta<'s, 'a>(&'s mut Delta<'a>);
+
+impl<'de: 'a, 'a> DeserializeSeed<'de> for OptionalDelta<'_, 'a> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de: 'a, 'a> Visitor<'de> for OptionalDelta<'_, 'a> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a delta object or null")
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let delta = self.0;
+        while let Some(key) = map.next_key::<DeltaKey>()? {
+            match key {
+                DeltaKey::Content => delta.content = next_str(&mut map)?,
+                DeltaKey::Refusal => delta.refusal = next_str(&mut map)?,
+                DeltaKey::ReasoningContent => delta.reasoning[0] = next_str(&mut map)?,
+                DeltaKey::Reasoning => delta.reasoning[1] = next_str(&mut map)?,
+                DeltaKey::ReasoningText => delta.reasoning[2] = next_str(&mut map)?,
+                DeltaKey::ToolCalls => delta.tool_calls = map.next_value()?,
+                DeltaKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -620,6 +788,8 @@ pub(crate) struct Decoder {
     tools: Vec<ToolState>,
     stop: Option<StopReason>,
     usage: Option<Usage>,
+    /// The model named by the response.
+    response_model: Option<String>,
     finished: bool,
 }
 
@@ -634,54 +804,58 @@ impl Decoder {
             tools: Vec::new(),
             stop: None,
             usage: None,
+            response_model: None,
             finished: false,
         }
     }
 
     fn chunk(&mut self, data: &[u8], out: &mut Vec<StreamEvent>) -> Result<bool, ()> {
-        let chunk: Chunk<'_> = serde_json::from_slice(data).map_err(|_| ())?;
-        if chunk.error.is_some() {
+        let mut chunk = Chunk::parse(data).map_err(|_| ())?;
+        if chunk.error {
             let payload: Value = serde_json::from_slice(data).map_err(|_| ())?;
             let (kind, message) =
                 in_stream_error(&self.label, &payload, self.request_id.as_deref());
             self.fail(kind, message, out);
             return Ok(true);
         }
+        if self.response_model.is_none()
+            && let Some(model) = chunk.model.take().filter(|m| !m.is_empty())
+        {
+            self.response_model = Some(model.into_owned());
+        }
         let mut understood = false;
-        if let Some(usage) = chunk.usage {
+        if let Some(usage) = chunk.usage.take() {
             self.usage = Some(self.convert_usage(&usage));
             understood = true;
         }
-        // Other choices of an n > 1 stream are known, and deliberately not decoded.
-        understood |= chunk.choices.any;
-        if let Some(choice) = chunk.choices.first {
-            if let Some(delta) = choice.delta {
-                self.delta(delta, out);
-            }
-            if let Some(reason) = choice.finish_reason {
+        understood |= chunk.any_choice;
+        if chunk.chosen {
+            self.delta(&mut chunk.choice.delta, out);
+            if let Some(reason) = chunk.choice.finish_reason {
                 self.stop = Some(stop_reason(&reason));
             }
         }
         Ok(understood)
     }
 
-    fn delta(&mut self, delta: Delta<'_>, out: &mut Vec<StreamEvent>) {
-        let reasoning = [
-            (0, delta.reasoning_content),
-            (1, delta.reasoning),
-            (2, delta.reasoning_text),
-        ]
-        .into_iter()
-        .find_map(|(field, text)| text.filter(|t| !t.is_empty()).map(|t| (field, t)));
+    fn delta(&mut self, delta: &mut Delta<'_>, out: &mut Vec<StreamEvent>) {
+        let reasoning = delta
+            .reasoning
+            .iter_mut()
+            .enumerate()
+            .find_map(|(field, text)| text.take().filter(|t| !t.is_empty()).map(|t| (field, t)));
         if let Some((field, text)) = reasoning {
             self.append(Open::Reasoning(field), text, out);
         }
-        for text in [delta.content, delta.refusal].into_iter().flatten() {
+        for text in [delta.content.take(), delta.refusal.take()]
+            .into_iter()
+            .flatten()
+        {
             if !text.is_empty() {
                 self.append(Open::Text, text, out);
             }
         }
-        if let Some(calls) = delta.tool_calls {
+        if let Some(calls) = delta.tool_calls.take() {
             self.close_open(out);
             for call in calls {
                 self.tool_delta(call, out);
@@ -905,6 +1079,10 @@ impl WireDecoder for Decoder {
                 data: String::from_utf8_lossy(data).into_owned(),
             }),
         }
+    }
+
+    fn response_model(&self) -> Option<&str> {
+        self.response_model.as_deref()
     }
 
     fn finished(&self) -> bool {

@@ -66,6 +66,7 @@ impl StreamFn for OpenAiResponses {
             );
             secrets.push(key.clone());
         }
+        let recorded_input = crate::content::input_if(&self.client, &context, &secrets);
         let call = Call {
             label: model.provider.clone(),
             system: "openai",
@@ -76,6 +77,7 @@ impl StreamFn for OpenAiResponses {
             model_ref: model.reference(),
             model_id: model.id.clone(),
             cancellation: options.cancellation.clone(),
+            recorded_input,
         };
         drive(self.client.clone(), call, Decoder::new(&model))
     }
@@ -215,15 +217,15 @@ fn input(context: &Context) -> Vec<Value> {
 struct WireEvent<'a> {
     #[serde(rename = "type", borrow)]
     kind: Cow<'a, str>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
     item_id: Option<Cow<'a, str>>,
     #[serde(default)]
     content_index: Option<u64>,
     #[serde(default)]
     summary_index: Option<u64>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
     delta: Option<Cow<'a, str>>,
-    #[serde(default, borrow)]
+    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
     arguments: Option<Cow<'a, str>>,
     #[serde(default)]
     item: Option<WireItem>,
@@ -247,6 +249,8 @@ struct WireItem {
 
 #[derive(Deserialize)]
 struct WireResponse {
+    #[serde(default)]
+    model: Option<String>,
     #[serde(default)]
     usage: Option<WireUsage>,
     #[serde(default)]
@@ -314,6 +318,8 @@ pub(crate) struct Decoder {
     next_index: usize,
     blocks: Vec<Block>,
     called_tools: bool,
+    /// The model named by the response.
+    response_model: Option<String>,
     finished: bool,
 }
 
@@ -326,6 +332,7 @@ impl Decoder {
             next_index: 0,
             blocks: Vec::new(),
             called_tools: false,
+            response_model: None,
             finished: false,
         }
     }
@@ -420,6 +427,9 @@ impl Decoder {
         let Ok(wire) = serde_json::from_slice::<WireEvent<'_>>(data) else {
             return false;
         };
+        if self.response_model.is_none() {
+            self.response_model = wire.response.as_ref().and_then(|r| r.model.clone());
+        }
         let item = wire.item_id.as_deref().unwrap_or("").to_owned();
         match wire.kind.as_ref() {
             "response.created"
@@ -494,7 +504,13 @@ impl Decoder {
                 self.finished = true;
             }
             "response.failed" | "error" => {
-                let payload: Value = serde_json::from_slice(data).unwrap_or(Value::Null);
+                let mut payload: Value = serde_json::from_slice(data).unwrap_or(Value::Null);
+                // A bare `error` event's `type` names the event, not the error.
+                if let Some(object) = payload.as_object_mut()
+                    && object.get("type").and_then(Value::as_str) == Some("error")
+                {
+                    object.remove("type");
+                }
                 let subject = payload
                     .pointer("/response/error")
                     .cloned()
@@ -576,6 +592,10 @@ impl WireDecoder for Decoder {
                 data: String::from_utf8_lossy(data).into_owned(),
             });
         }
+    }
+
+    fn response_model(&self) -> Option<&str> {
+        self.response_model.as_deref()
     }
 
     fn finished(&self) -> bool {

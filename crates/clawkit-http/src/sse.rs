@@ -132,12 +132,36 @@ impl SseDecoder {
 
     /// Decodes one read, appending every completed event to `out`.
     pub fn push(&mut self, chunk: Bytes, out: &mut Vec<SseEvent>) -> Result<(), SseError> {
-        let mut buf = if self.pending.is_empty() {
-            chunk
-        } else {
+        if self.pending.is_empty() {
+            return self.scan(chunk, out);
+        }
+        // Complete the pending line with this read's first line only; the
+        // rest of the read is decoded in place, without copying it.
+        let Some(terminator) = memchr::memchr2(b'\n', b'\r', &chunk) else {
             self.pending.extend_from_slice(&chunk);
-            self.pending.split().freeze()
+            if self.pending.len() > self.max_line {
+                return Err(SseError::LineTooLong {
+                    limit: self.max_line,
+                });
+            }
+            return Ok(());
         };
+        let mut end = terminator + 1;
+        if chunk[terminator] == b'\r' && chunk.get(end) == Some(&b'\n') {
+            end += 1;
+        }
+        self.pending.extend_from_slice(&chunk[..end]);
+        let head = self.pending.split().freeze();
+        self.scan(head, out)?;
+        self.scan(chunk.slice(end..), out)
+    }
+
+    /// Decodes `buf`, which follows everything decoded so far; an incomplete
+    /// last line is kept in `pending`.
+    fn scan(&mut self, mut buf: Bytes, out: &mut Vec<SseEvent>) -> Result<(), SseError> {
+        if buf.is_empty() {
+            return Ok(());
+        }
         if !self.started {
             if buf.len() < BOM.len() && BOM.starts_with(&buf) {
                 // Not enough bytes yet to tell whether this is a BOM.
@@ -197,6 +221,13 @@ impl SseDecoder {
     }
 
     fn line(&mut self, line: Bytes, out: &mut Vec<SseEvent>) -> Result<(), SseError> {
+        // Also for lines that arrived whole, so the result never depends on
+        // where the reads were cut.
+        if line.len() > self.max_line {
+            return Err(SseError::LineTooLong {
+                limit: self.max_line,
+            });
+        }
         if line.is_empty() {
             self.dispatch(out);
             return Ok(());
@@ -403,5 +434,94 @@ mod tests {
             data > start && data < start + chunk.len(),
             "data points into the read"
         );
+    }
+
+    #[test]
+    fn a_line_growing_over_many_reads_is_refused() {
+        let mut decoder = SseDecoder::with_max_line(16);
+        let mut events = Vec::new();
+        decoder
+            .push(Bytes::from_static(b"data: 01234"), &mut events)
+            .unwrap();
+        assert_eq!(
+            decoder.push(Bytes::from_static(b"56789abcdef"), &mut events),
+            Err(SseError::LineTooLong { limit: 16 })
+        );
+    }
+
+    #[test]
+    fn after_a_split_line_the_rest_of_the_read_is_not_copied() {
+        let mut decoder = SseDecoder::new();
+        let mut events = Vec::new();
+        decoder
+            .push(Bytes::from_static(b"data: {\"x\""), &mut events)
+            .unwrap();
+        let read = Bytes::from_static(b":1}\n\ndata: {\"y\":2}\n\n");
+        decoder.push(read.clone(), &mut events).unwrap();
+        assert_eq!(events.len(), 2);
+        assert_eq!(&events[0].data[..], b"{\"x\":1}");
+        let start = read.as_ptr() as usize;
+        let data = events[1].data.as_ptr() as usize;
+        assert!(data > start && data < start + read.len());
+    }
+
+    #[test]
+    fn a_carriage_return_then_an_empty_read_then_a_line_feed_is_one_line_end() {
+        assert_eq!(
+            data(&[b"data: a\r", b"", b"\ndata: b\n\n"]),
+            vec!["a\nb".to_owned()]
+        );
+    }
+
+    /// An event's `event`, `data` and `id` as raw bytes.
+    type RawEvent = (Option<Vec<u8>>, Vec<u8>, Option<Vec<u8>>);
+
+    /// Raw fields of every event, for comparing decodes byte for byte.
+    fn decode_raw(reads: &[&[u8]]) -> Result<Vec<RawEvent>, SseError> {
+        let mut decoder = SseDecoder::with_max_line(64);
+        let mut events = Vec::new();
+        for read in reads {
+            decoder.push(Bytes::copy_from_slice(read), &mut events)?;
+        }
+        decoder.finish(&mut events)?;
+        Ok(events
+            .into_iter()
+            .map(|e| {
+                (
+                    e.event.map(|b| b.to_vec()),
+                    e.data.to_vec(),
+                    e.id.map(|b| b.to_vec()),
+                )
+            })
+            .collect())
+    }
+
+    proptest::proptest! {
+        /// However a body is cut into reads, it decodes to the same events
+        /// (or the same error).
+        #[test]
+        fn any_split_of_the_reads_decodes_the_same(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    &b"data: "[..], b"data:", b"event: e", b"id: 7", b"retry: 5", b": c",
+                    b"\n", b"\r", b"\r\n", b"x", b"\xef\xbb\xbf", b"{\"a\":1}", b"\xc3\xa9",
+                ]),
+                0..60,
+            ),
+            cuts in proptest::collection::vec(0usize..400, 0..8),
+        ) {
+            let body: Vec<u8> = pieces.concat();
+            let whole = decode_raw(&[&body]);
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(body.len())).collect();
+            cuts.sort_unstable();
+            let mut reads = Vec::new();
+            let mut start = 0;
+            for cut in cuts {
+                reads.push(&body[start..cut]);
+                start = cut;
+            }
+            reads.push(&body[start..]);
+            proptest::prop_assert_eq!(decode_raw(&reads), whole);
+        }
     }
 }

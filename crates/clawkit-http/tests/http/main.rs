@@ -3,20 +3,26 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod anthropic_replay;
+mod anthropic_scenarios;
 mod embeddings;
 mod google_replay;
+mod google_scenarios;
 mod openai_replay;
 mod openai_scenarios;
 mod responses_replay;
+mod responses_scenarios;
+mod tracing_span;
 
 use std::path::Path;
 
 use clawkit_core::{
-    Context, ModelApi, RuntimeModel, StreamEvent, StreamFn, StreamOptions, StreamRequest,
+    Context, ErrorKind, ModelApi, RuntimeModel, StopReason, StreamEvent, StreamFn, StreamOptions,
+    StreamRequest,
 };
 use clawkit_http::{HttpClient, HttpConfig};
 use clawkit_testkit::{RecordedRequest, Script, ScriptedServer};
 use futures::StreamExt;
+use serde_json::Value;
 
 pub(crate) const KEY: &str = "sk-test-0123456789abcdef";
 
@@ -141,4 +147,174 @@ pub(crate) fn render(events: &[StreamEvent]) -> String {
         }
     }
     lines.join("\n")
+}
+
+/// The token counts of a usage event (its cost left out).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Tokens {
+    pub input: u64,
+    pub output: u64,
+    pub cache_read: u64,
+    pub cache_write: u64,
+    pub reasoning: u64,
+    pub total: u64,
+}
+
+/// What a stream said, block by block: the facts a scenario asserts
+/// besides its snapshot.
+#[derive(Debug, Default, PartialEq)]
+pub(crate) struct Facts {
+    /// The full text of every closed text block, in order.
+    pub text: Vec<String>,
+    /// Every closed reasoning block: its text and signature.
+    pub reasoning: Vec<(String, Option<String>)>,
+    /// Every finished tool call: id, name, arguments and signature.
+    pub tools: Vec<(String, String, Value, Option<String>)>,
+    /// Every usage event.
+    pub usage: Vec<Tokens>,
+    /// The data of every raw (pass-through) event.
+    pub raw: Vec<String>,
+    /// The stop reason, when the stream ended with `done`.
+    pub stop: Option<StopReason>,
+    /// The error kind, when the stream ended with `error`.
+    pub error: Option<ErrorKind>,
+}
+
+pub(crate) fn facts(events: &[StreamEvent]) -> Facts {
+    let mut facts = Facts::default();
+    for event in events {
+        match event {
+            StreamEvent::TextEnd { text, .. } => facts.text.push(text.clone()),
+            StreamEvent::ReasoningEnd {
+                text, signature, ..
+            } => facts.reasoning.push((text.clone(), signature.clone())),
+            StreamEvent::ToolCallEnd {
+                id,
+                name,
+                arguments,
+                signature,
+                ..
+            } => facts.tools.push((
+                id.clone(),
+                name.clone(),
+                arguments.clone(),
+                signature.clone(),
+            )),
+            StreamEvent::Usage { usage } => facts.usage.push(Tokens {
+                input: usage.input,
+                output: usage.output,
+                cache_read: usage.cache_read,
+                cache_write: usage.cache_write,
+                reasoning: usage.reasoning,
+                total: usage.total,
+            }),
+            StreamEvent::Raw { data, .. } => facts.raw.push(data.clone()),
+            StreamEvent::Done { reason } => facts.stop = Some(reason.clone()),
+            StreamEvent::Error { kind, .. } => facts.error = Some(kind.clone()),
+            _ => {}
+        }
+    }
+    facts
+}
+
+/// The terminal error's message.
+pub(crate) fn error_text(events: &[StreamEvent]) -> Option<&str> {
+    match events.last() {
+        Some(StreamEvent::Error { message, .. }) => Some(message),
+        _ => None,
+    }
+}
+
+/// Block bookkeeping of a successful response: `start` first; block indices
+/// numbered 0, 1, 2… in opening order; every delta and end inside an open
+/// block of its kind; an end carries exactly what its deltas said; every
+/// block closed before the terminal event.
+pub(crate) fn assert_blocks(events: &[StreamEvent]) {
+    #[derive(PartialEq, Debug)]
+    enum Kind {
+        Text,
+        Reasoning,
+        Tool(String, String),
+    }
+    assert!(
+        matches!(events.first(), Some(StreamEvent::Start { .. })),
+        "start first: {events:#?}"
+    );
+    let mut open: std::collections::BTreeMap<usize, (Kind, String)> = Default::default();
+    let mut opened = 0;
+    for event in events {
+        let (index, kind) = match event {
+            StreamEvent::TextStart { index } => (*index, Kind::Text),
+            StreamEvent::ReasoningStart { index } => (*index, Kind::Reasoning),
+            StreamEvent::ToolCallStart { index, id, name } => {
+                (*index, Kind::Tool(id.clone(), name.clone()))
+            }
+            StreamEvent::TextDelta { index, text } => {
+                let block = open.get_mut(index).expect("text delta of an open block");
+                assert_eq!(block.0, Kind::Text, "{event:?}");
+                block.1.push_str(text);
+                continue;
+            }
+            StreamEvent::ReasoningDelta { index, text } => {
+                let block = open
+                    .get_mut(index)
+                    .expect("reasoning delta of an open block");
+                assert_eq!(block.0, Kind::Reasoning, "{event:?}");
+                block.1.push_str(text);
+                continue;
+            }
+            StreamEvent::ToolCallDelta { index, .. } => {
+                let block = open.get(index).expect("tool delta of an open block");
+                assert!(matches!(block.0, Kind::Tool(..)), "{event:?}");
+                continue;
+            }
+            StreamEvent::TextEnd { index, text } => {
+                let block = open.remove(index).expect("end of an open block");
+                assert_eq!(block, (Kind::Text, text.clone()), "{event:?}");
+                continue;
+            }
+            StreamEvent::ReasoningEnd { index, text, .. } => {
+                let block = open.remove(index).expect("end of an open block");
+                assert_eq!(block, (Kind::Reasoning, text.clone()), "{event:?}");
+                continue;
+            }
+            StreamEvent::ToolCallEnd {
+                index, id, name, ..
+            } => {
+                let block = open.remove(index).expect("end of an open block");
+                assert_eq!(block.0, Kind::Tool(id.clone(), name.clone()), "{event:?}");
+                continue;
+            }
+            other => {
+                if other.is_terminal() {
+                    assert!(open.is_empty(), "blocks left open: {open:?}");
+                }
+                continue;
+            }
+        };
+        assert_eq!(index, opened, "blocks are numbered in opening order");
+        opened += 1;
+        open.insert(index, (kind, String::new()));
+    }
+}
+
+/// What every scenario case checks: reads cut small decode the same, the
+/// terminal-event contract, the block structure, the expected facts, the
+/// start of the error message, and no key anywhere.
+pub(crate) fn check_scenario(
+    name: &str,
+    split: &[StreamEvent],
+    events: &[StreamEvent],
+    expect: &Facts,
+    message: &str,
+) {
+    assert_eq!(split, events, "{name}: split into small reads");
+    assert_contract(events);
+    assert_blocks(events);
+    assert_eq!(&facts(events), expect, "{name}: {events:#?}");
+    if expect.error.is_some() {
+        let text = error_text(events).unwrap();
+        assert!(text.starts_with(message), "{name}: {text}");
+    }
+    assert!(!format!("{events:?}").contains(KEY), "{name}: key leaked");
 }
