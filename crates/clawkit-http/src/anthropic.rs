@@ -58,13 +58,17 @@ impl StreamFn for AnthropicMessages {
         let mut body = request_body(&model, &context, &options);
         options.apply_payload_hooks(&mut body, &model);
         let mut headers = model.headers.clone();
-        headers.insert("anthropic-version".to_owned(), ANTHROPIC_VERSION.to_owned());
+        crate::wire::set_header(
+            &mut headers,
+            "anthropic-version",
+            ANTHROPIC_VERSION.to_owned(),
+        );
         for (name, value) in &options.headers {
-            headers.insert(name.clone(), value.clone());
+            crate::wire::set_header(&mut headers, name, value.clone());
         }
         let mut secrets = Vec::new();
         if let Some(key) = &options.api_key {
-            headers.insert("x-api-key".to_owned(), key.expose().to_owned());
+            crate::wire::set_header(&mut headers, "x-api-key", key.expose().to_owned());
             secrets.push(key.clone());
         }
         let recorded_input = crate::content::input_if(&self.client, &context, &secrets);

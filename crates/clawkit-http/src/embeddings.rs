@@ -78,8 +78,9 @@ impl OpenAiEmbeddings {
         let mut headers = BTreeMap::new();
         let mut secrets = Vec::new();
         if let Some(key) = api_key {
-            headers.insert(
-                "Authorization".to_owned(),
+            crate::wire::set_header(
+                &mut headers,
+                "Authorization",
                 format!("Bearer {}", key.expose()),
             );
             secrets.push(key.expose());

@@ -55,11 +55,11 @@ impl StreamFn for GoogleGenerativeAi {
         options.apply_payload_hooks(&mut body, &model);
         let mut headers = model.headers.clone();
         for (name, value) in &options.headers {
-            headers.insert(name.clone(), value.clone());
+            crate::wire::set_header(&mut headers, name, value.clone());
         }
         let mut secrets = Vec::new();
         if let Some(key) = &options.api_key {
-            headers.insert("x-goog-api-key".to_owned(), key.expose().to_owned());
+            crate::wire::set_header(&mut headers, "x-goog-api-key", key.expose().to_owned());
             secrets.push(key.clone());
         }
         let mut url = endpoint(

@@ -56,12 +56,13 @@ impl StreamFn for OpenAiResponses {
         options.apply_payload_hooks(&mut body, &model);
         let mut headers = model.headers.clone();
         for (name, value) in &options.headers {
-            headers.insert(name.clone(), value.clone());
+            crate::wire::set_header(&mut headers, name, value.clone());
         }
         let mut secrets = Vec::new();
         if let Some(key) = &options.api_key {
-            headers.insert(
-                "Authorization".to_owned(),
+            crate::wire::set_header(
+                &mut headers,
+                "Authorization",
                 format!("Bearer {}", key.expose()),
             );
             secrets.push(key.clone());

@@ -520,3 +520,33 @@ async fn the_host_allowlist_is_checked_on_the_first_url_and_on_redirects() {
         "no request left for a blocked host"
     );
 }
+
+#[tokio::test]
+async fn caller_headers_win_over_model_headers_whatever_their_case_and_the_key_wins_over_both() {
+    let (events, requests) = run_openai(
+        Script::sse(sse(&[
+            &chunk(json!({"content": "ok"}), Some("stop")),
+            "[DONE]",
+        ])),
+        |model, _, options| {
+            model.headers.insert("x-team".into(), "model".into());
+            options.headers.insert("X-Team".into(), "caller".into());
+            options
+                .headers
+                .insert("authorization".into(), "Bearer stale".into());
+        },
+        HttpConfig::default(),
+    )
+    .await;
+    assert_contract(&events);
+    let headers = &requests[0].headers;
+    let values = |name: &str| -> Vec<&str> {
+        headers
+            .iter()
+            .filter(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    };
+    assert_eq!(values("x-team"), ["caller"]);
+    assert_eq!(values("authorization"), [format!("Bearer {KEY}").as_str()]);
+}
