@@ -166,6 +166,8 @@ string_enum! {
         ContextOverflow => "context_overflow",
         /// No connection could be made.
         Connect => "connect",
+        /// The connection was not established in time.
+        ConnectTimeout => "connect_timeout",
         /// No first byte in time.
         FirstByteTimeout => "first_byte_timeout",
         /// Too long between two events.

@@ -160,7 +160,7 @@ impl HttpError {
             HttpErrorKind::Connect | HttpErrorKind::Blocked | HttpErrorKind::Redirect => {
                 ErrorKind::Connect
             }
-            HttpErrorKind::ConnectTimeout => ErrorKind::Connect,
+            HttpErrorKind::ConnectTimeout => ErrorKind::ConnectTimeout,
             HttpErrorKind::FirstByteTimeout | HttpErrorKind::Timeout => ErrorKind::FirstByteTimeout,
             HttpErrorKind::IdleTimeout => ErrorKind::IdleTimeout,
             HttpErrorKind::Body => ErrorKind::ConnectionDropped,
@@ -600,6 +600,19 @@ mod tests {
             error.failover_reason(),
             Some(FailoverReason::ContextOverflow)
         );
+    }
+
+    #[test]
+    fn each_timeout_is_its_own_stream_error_kind() {
+        let kinds = [
+            (HttpErrorKind::ConnectTimeout, ErrorKind::ConnectTimeout),
+            (HttpErrorKind::FirstByteTimeout, ErrorKind::FirstByteTimeout),
+            (HttpErrorKind::IdleTimeout, ErrorKind::IdleTimeout),
+            (HttpErrorKind::Connect, ErrorKind::Connect),
+        ];
+        for (http, stream) in kinds {
+            assert_eq!(HttpError::new(http, "x").stream_kind(), stream);
+        }
     }
 
     #[test]

@@ -1150,7 +1150,9 @@ pub(crate) fn failover_of(kind: &ErrorKind) -> Option<clawkit_core::FailoverReas
         ErrorKind::RateLimit => F::RateLimit,
         ErrorKind::Server => F::ServerError,
         ErrorKind::ContextOverflow => F::ContextOverflow,
-        ErrorKind::FirstByteTimeout | ErrorKind::IdleTimeout => F::Timeout,
+        ErrorKind::ConnectTimeout | ErrorKind::FirstByteTimeout | ErrorKind::IdleTimeout => {
+            F::Timeout
+        }
         ErrorKind::InvalidRequest => F::Format,
         _ => return None,
     })
