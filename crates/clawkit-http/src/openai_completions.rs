@@ -62,6 +62,18 @@ impl StreamFn for OpenAiCompletions {
         let mut body = request_body(&model, &compat, &context, &options);
         options.apply_payload_hooks(&mut body, &model);
         let mut headers = model.headers.clone();
+        if let Some(session) = options.session_id.as_deref().filter(|s| !s.is_empty()) {
+            let names: &[&str] = if compat.send_session_affinity_headers {
+                &["session_id", "x-client-request-id", "x-session-affinity"]
+            } else if compat.send_session_id_header {
+                &["session_id"]
+            } else {
+                &[]
+            };
+            for name in names {
+                crate::wire::set_header(&mut headers, name, session.to_owned());
+            }
+        }
         for (name, value) in &options.headers {
             crate::wire::set_header(&mut headers, name, value.clone());
         }
@@ -132,6 +144,13 @@ pub struct ResolvedCompat {
     pub supports_strict_mode: bool,
     /// The reasoning efforts the endpoint accepts (`None`: up to `high`).
     pub supported_reasoning_efforts: Option<Vec<String>>,
+    /// Send the session id as `prompt_cache_key` (default off).
+    pub supports_prompt_cache_key: bool,
+    /// Send the session id as the `session_id`, `x-client-request-id` and
+    /// `x-session-affinity` headers (default off).
+    pub send_session_affinity_headers: bool,
+    /// Send the session id as the `session_id` header (default off).
+    pub send_session_id_header: bool,
 }
 
 /// `getCompat(model)`: the model's compat, else what the provider and base
@@ -176,6 +195,9 @@ pub fn resolve_compat(model: &RuntimeModel) -> ResolvedCompat {
         }),
         supports_strict_mode: c.supports_strict_mode.unwrap_or(true),
         supported_reasoning_efforts: c.supported_reasoning_efforts.clone(),
+        supports_prompt_cache_key: c.supports_prompt_cache_key.unwrap_or(false),
+        send_session_affinity_headers: c.send_session_affinity_headers.unwrap_or(false),
+        send_session_id_header: c.send_session_id_header.unwrap_or(false),
     }
 }
 
@@ -202,6 +224,11 @@ pub fn request_body(
     }
     if compat.supports_store {
         body.insert("store".into(), Value::Bool(false));
+    }
+    if compat.supports_prompt_cache_key
+        && let Some(session) = options.session_id.as_deref().filter(|s| !s.is_empty())
+    {
+        body.insert("prompt_cache_key".into(), Value::from(session));
     }
     if let Some(max) = options.max_tokens {
         let field = match compat.max_tokens_field {

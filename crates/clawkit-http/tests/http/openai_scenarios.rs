@@ -550,3 +550,48 @@ async fn caller_headers_win_over_model_headers_whatever_their_case_and_the_key_w
     assert_eq!(values("x-team"), ["caller"]);
     assert_eq!(values("authorization"), [format!("Bearer {KEY}").as_str()]);
 }
+
+#[tokio::test]
+async fn the_session_id_is_sent_only_where_the_compat_flags_ask_for_it() {
+    let body = || {
+        Script::sse(sse(&[
+            &chunk(json!({"content": "ok"}), Some("stop")),
+            "[DONE]",
+        ]))
+    };
+    let (_, plain) = run_openai(
+        body(),
+        |_, _, options| options.session_id = Some("sess-42".into()),
+        HttpConfig::default(),
+    )
+    .await;
+    assert_eq!(plain[0].json().get("prompt_cache_key"), None);
+    assert_eq!(plain[0].header("session_id"), None);
+
+    let (_, flagged) = run_openai(
+        body(),
+        |model, _, options| {
+            model.compat.supports_prompt_cache_key = Some(true);
+            model.compat.send_session_affinity_headers = Some(true);
+            options.session_id = Some("sess-42".into());
+        },
+        HttpConfig::default(),
+    )
+    .await;
+    assert_eq!(flagged[0].json()["prompt_cache_key"], "sess-42");
+    for name in ["session_id", "x-client-request-id", "x-session-affinity"] {
+        assert_eq!(flagged[0].header(name), Some("sess-42"), "{name}");
+    }
+
+    let (_, id_only) = run_openai(
+        body(),
+        |model, _, options| {
+            model.compat.send_session_id_header = Some(true);
+            options.session_id = Some("sess-42".into());
+        },
+        HttpConfig::default(),
+    )
+    .await;
+    assert_eq!(id_only[0].header("session_id"), Some("sess-42"));
+    assert_eq!(id_only[0].header("x-session-affinity"), None);
+}
