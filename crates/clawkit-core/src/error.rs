@@ -86,6 +86,19 @@ pub enum CoreError {
         /// Why it cannot be resolved.
         reason: String,
     },
+    /// Neither the provider (`createStreamFn`) nor the caller supplied a
+    /// stream function for the model's API.
+    #[error(
+        "no transport for model \"{provider}/{model}\": api \"{api}\" has none built in and the provider does not create one"
+    )]
+    NoTransport {
+        /// The provider.
+        provider: String,
+        /// The model id.
+        model: String,
+        /// The model's API.
+        api: String,
+    },
     /// No plugin owns the provider.
     #[error("unknown provider \"{provider}\"{}", suggestion(.suggestions))]
     UnknownProvider {

@@ -57,6 +57,7 @@ mod resolve;
 mod runtime;
 mod secret;
 mod stream;
+mod stream_build;
 mod terminal;
 mod text_transform;
 mod trace;
@@ -93,6 +94,7 @@ pub use stream::{
     EventStream, HeaderPrecedence, PayloadPatch, SharedStreamFn, StreamFn, StreamOptions,
     StreamRequest, sanitize_tool_choice,
 };
+pub use stream_build::{BuiltStream, StreamSetup};
 pub use terminal::{Cancellation, Cancelled, Terminated};
 pub use text_transform::{Pattern, Replacement, TextTransforms};
 pub use trace::{HookTrace, TraceEntry, TraceOutcome};
@@ -108,7 +110,7 @@ pub mod prelude {
         CatalogResult, Config, Context, CoreError, DynamicModelContext, Env, HookTrace, InputKind,
         ModelApi, ModelCost, ModelDefinition, PluginApi, PluginEntry, PluginError, ProviderConfig,
         ProviderPlugin, Replacement, Runtime, RuntimeModel, SingleProviderPluginEntry, StopReason,
-        StreamEvent, StreamFn, StreamOptions, StreamRequest, TextTransforms, async_trait,
-        define_plugin_entry,
+        StreamEvent, StreamFn, StreamOptions, StreamRequest, StreamSetup, TextTransforms,
+        async_trait, define_plugin_entry,
     };
 }

@@ -8,6 +8,7 @@ mod catalog;
 mod dispatch;
 mod resolve;
 mod secrets;
+mod stream_build;
 
 use std::sync::Arc;
 

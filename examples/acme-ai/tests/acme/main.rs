@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod stream;
+
 use clawkit_core::{
     CatalogContext, CatalogResult, Context, DynamicModelContext, Env, KeySource, Message, RowSource,
 };
