@@ -9,6 +9,8 @@
 //! - [`http`]: the HTTP client and the streaming transports for the
 //!   `openai-completions`, `openai-responses`, `anthropic-messages` and
 //!   `google-generative-ai` APIs, normalized into [`core::StreamEvent`]s;
+//! - [`providers`]: the built-in providers (OpenAI, Anthropic, Gemini,
+//!   Ollama, any OpenAI-compatible server);
 //! - [`manifest`]: reading and checking `openclaw.plugin.json` and the
 //!   `package.json` `openclaw` block exactly as OpenClaw loads them.
 //!
@@ -39,6 +41,7 @@
 pub use clawkit_core as core;
 pub use clawkit_http as http;
 pub use clawkit_manifest as manifest;
+pub use clawkit_providers as providers;
 
 /// The types most plugin code needs, in one import.
 pub mod prelude {

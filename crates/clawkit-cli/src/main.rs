@@ -4,6 +4,8 @@
 //! `docs/cli.md`): tests outside this repository drive them exactly.
 
 mod manifest;
+mod models;
+mod registry;
 
 use std::process::ExitCode;
 
@@ -22,6 +24,9 @@ enum Command {
     /// Read, check and describe plugin manifests (openclaw.plugin.json).
     #[command(subcommand)]
     Manifest(manifest::ManifestCommand),
+    /// List the models of the built-in providers.
+    #[command(subcommand)]
+    Models(models::ModelsCommand),
 }
 
 /// Exit code for usage errors and paths that do not exist.
@@ -31,5 +36,6 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Manifest(command) => manifest::run(command),
+        Command::Models(command) => models::run(command),
     }
 }

@@ -4,6 +4,7 @@
 
 mod manifest_check;
 mod manifest_schema;
+mod models_list;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -13,6 +14,18 @@ pub(crate) fn clawkit(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_clawkit"))
         .args(args)
         .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+/// Runs the built binary with only `env` (and no inherited variables), so
+/// that no key from the machine running the tests leaks in.
+pub(crate) fn clawkit_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_clawkit"))
+        .args(args)
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
         .output()
         .unwrap()
 }
