@@ -3,6 +3,7 @@
 //! The commands, flags, output shapes and exit codes are a contract (see
 //! `docs/cli.md`): tests outside this repository drive them exactly.
 
+mod chat;
 mod manifest;
 mod models;
 mod registry;
@@ -24,6 +25,12 @@ enum Command {
     /// Read, check and describe plugin manifests (openclaw.plugin.json).
     #[command(subcommand)]
     Manifest(manifest::ManifestCommand),
+    /// Send a prompt through the whole pipeline and stream the answer.
+    ///
+    /// Exit status: 0 answered, 1 provider or auth error (the message names
+    /// the env var to set, or the HTTP status and request id), 2 usage,
+    /// 130 cancelled with Ctrl-C.
+    Chat(chat::ChatArgs),
     /// List the models of the built-in providers.
     #[command(subcommand)]
     Models(models::ModelsCommand),
@@ -37,5 +44,6 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Manifest(command) => manifest::run(command),
         Command::Models(command) => models::run(command),
+        Command::Chat(args) => chat::run(args),
     }
 }

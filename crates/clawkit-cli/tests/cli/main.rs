@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod chat;
 mod manifest_check;
 mod manifest_schema;
 mod models_list;

@@ -1,0 +1,183 @@
+//! `clawkit chat`: the whole pipeline for one prompt — catalog, model
+//! resolution, auth, stream construction, the transport — streaming the
+//! answer to stdout.
+
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use clap::Args;
+use clawkit_core::{
+    AuthRequest, Cancellation, Context, Env, HookTrace, StreamEvent, StreamRequest, StreamSetup,
+};
+use clawkit_http::{HttpClient, transport_for};
+use futures::StreamExt;
+use url::Url;
+
+use crate::registry::{block_on, runtime};
+
+/// Exit status when Ctrl-C cancelled the answer (128 + SIGINT).
+const EXIT_CANCELLED: u8 = 130;
+
+#[derive(Debug, Args)]
+pub(crate) struct ChatArgs {
+    /// The model, as PROVIDER/MODEL (a bare id works when a provider claims it).
+    #[arg(long, value_name = "PROVIDER/MODEL")]
+    model: String,
+    /// Send the request to this endpoint instead of the provider's.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<Url>,
+    /// The system prompt.
+    #[arg(long, value_name = "TEXT")]
+    system: Option<String>,
+    /// Print every normalized event as one JSON object per line, instead of the text.
+    #[arg(long)]
+    events: bool,
+    /// Print the hook trace to stderr at the end.
+    #[arg(long)]
+    trace: bool,
+    /// The prompt; `-` reads it from stdin.
+    prompt: String,
+}
+
+/// How a chat ended.
+enum Outcome {
+    Done,
+    Failed(String),
+    Cancelled,
+}
+
+pub(crate) fn run(args: ChatArgs) -> ExitCode {
+    let prompt = match read_prompt(&args.prompt) {
+        Ok(prompt) => prompt,
+        Err(message) => {
+            eprintln!("clawkit: {message}");
+            return ExitCode::from(crate::EXIT_USAGE);
+        }
+    };
+    let mut trace = HookTrace::new();
+    let outcome = block_on(chat(&args, prompt, &mut trace))
+        .unwrap_or_else(|e| Outcome::Failed(format!("cannot start: {e}")));
+    if args.trace {
+        eprintln!("{}", trace.render());
+    }
+    match outcome {
+        Outcome::Done => ExitCode::SUCCESS,
+        Outcome::Failed(message) => {
+            eprintln!("clawkit: {message}");
+            ExitCode::FAILURE
+        }
+        Outcome::Cancelled => {
+            eprintln!("clawkit: cancelled");
+            ExitCode::from(EXIT_CANCELLED)
+        }
+    }
+}
+
+fn read_prompt(prompt: &str) -> Result<String, String> {
+    if prompt != "-" {
+        return Ok(prompt.to_owned());
+    }
+    let mut text = String::new();
+    std::io::stdin()
+        .take(16 * 1024 * 1024)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("cannot read the prompt from stdin: {e}"))?;
+    Ok(text)
+}
+
+async fn chat(args: &ChatArgs, prompt: String, trace: &mut HookTrace) -> Outcome {
+    let runtime = match runtime(Env::from_process()) {
+        Ok(runtime) => runtime,
+        Err(e) => return Outcome::Failed(e.to_string()),
+    };
+    let catalog = runtime.catalog(Some(&mut *trace)).await;
+    let mut model = match runtime
+        .resolve_model(&catalog, &args.model, Some(&mut *trace))
+        .await
+    {
+        Ok(model) => model,
+        Err(e) => return Outcome::Failed(e.to_string()),
+    };
+    if let Some(base_url) = &args.base_url {
+        model.base_url = base_url.clone();
+    }
+    let auth =
+        match runtime.resolve_auth(&model.provider, &AuthRequest::default(), Some(&mut *trace)) {
+            Ok(auth) => auth,
+            Err(e) => return Outcome::Failed(e.to_string()),
+        };
+    let prepared = match runtime.runtime_auth(&model, &auth, Some(&mut *trace)).await {
+        Ok(prepared) => prepared,
+        Err(e) => return Outcome::Failed(e.to_string()),
+    };
+    if let Some(base_url) = prepared
+        .base_url
+        .clone()
+        .filter(|_| args.base_url.is_none())
+    {
+        model.base_url = base_url;
+    }
+    let client = match HttpClient::new() {
+        Ok(client) => client,
+        Err(e) => return Outcome::Failed(e.to_string()),
+    };
+    let transport = transport_for(&model.api, &client);
+    let built = match runtime.build_stream_fn(
+        &StreamSetup::new(model.clone()),
+        transport,
+        Some(&mut *trace),
+    ) {
+        Ok(built) => built,
+        Err(e) => return Outcome::Failed(e.to_string()),
+    };
+
+    let mut context = Context::user(prompt);
+    if let Some(system) = &args.system {
+        context = context.with_system_prompt(system.clone());
+    }
+    let mut request = StreamRequest::new(model, context);
+    request.options.api_key = Some(prepared.api_key);
+    request.options.headers.extend(prepared.headers);
+    let cancellation = Cancellation::new();
+    request.options.cancellation = Some(cancellation.clone());
+    let on_interrupt = cancellation.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            on_interrupt.cancel();
+        }
+    });
+
+    let mut events = built.stream_fn.stream(request);
+    let mut out = std::io::stdout().lock();
+    let mut outcome = Outcome::Failed("the stream ended without an answer".to_owned());
+    while let Some(event) = events.next().await {
+        let written = if args.events {
+            serde_json::to_string(&event)
+                .map_err(std::io::Error::other)
+                .and_then(|line| writeln!(out, "{line}"))
+        } else if let StreamEvent::TextDelta { text, .. } = &event {
+            write!(out, "{text}")
+        } else {
+            Ok(())
+        };
+        if written.and_then(|()| out.flush()).is_err() {
+            // stdout is gone (a closed pipe): stop the call.
+            cancellation.cancel();
+        }
+        match event {
+            StreamEvent::Done { .. } => outcome = Outcome::Done,
+            StreamEvent::Error { kind, message, .. } => {
+                outcome = if kind == clawkit_core::ErrorKind::Cancelled {
+                    Outcome::Cancelled
+                } else {
+                    Outcome::Failed(message)
+                };
+            }
+            _ => {}
+        }
+    }
+    if !args.events {
+        let _ = writeln!(out);
+    }
+    outcome
+}
