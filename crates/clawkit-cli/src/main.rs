@@ -4,6 +4,7 @@
 //! `docs/cli.md`): tests outside this repository drive them exactly.
 
 mod chat;
+mod doctor;
 mod manifest;
 mod models;
 mod registry;
@@ -31,6 +32,8 @@ enum Command {
     /// the env var to set, or the HTTP status and request id), 2 usage,
     /// 130 cancelled with Ctrl-C.
     Chat(chat::ChatArgs),
+    /// Check every provider's credentials and local servers; secrets are never printed.
+    Doctor,
     /// List the models of the built-in providers.
     #[command(subcommand)]
     Models(models::ModelsCommand),
@@ -45,5 +48,6 @@ fn main() -> ExitCode {
         Command::Manifest(command) => manifest::run(command),
         Command::Models(command) => models::run(command),
         Command::Chat(args) => chat::run(args),
+        Command::Doctor => doctor::run(),
     }
 }

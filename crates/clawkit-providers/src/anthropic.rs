@@ -21,6 +21,7 @@ pub(crate) static HOSTED: Hosted = Hosted {
     env_vars: &["ANTHROPIC_API_KEY"],
     default_model: "claude-sonnet-4-5",
     rows,
+    keys_url: "https://console.anthropic.com/settings/keys",
     dynamic_limits: (200_000, 8_192),
 };
 

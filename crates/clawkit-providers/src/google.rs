@@ -22,6 +22,7 @@ pub(crate) static HOSTED: Hosted = Hosted {
     env_vars: &["GEMINI_API_KEY", "GOOGLE_API_KEY"],
     default_model: "gemini-2.5-flash",
     rows,
+    keys_url: "https://aistudio.google.com/apikey",
     dynamic_limits: (1_048_576, 8_192),
 };
 

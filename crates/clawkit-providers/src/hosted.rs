@@ -4,8 +4,8 @@
 //! with the provider's API and conservative limits.
 
 use clawkit_core::{
-    ApiKeyAuthOptions, DynamicModelContext, ModelApi, PluginError, ProviderConfig, ProviderPlugin,
-    RuntimeModel, SingleProviderPluginEntry,
+    ApiKeyAuthOptions, AuthDoctorContext, DynamicModelContext, ModelApi, PluginError,
+    ProviderConfig, ProviderPlugin, RuntimeModel, SingleProviderPluginEntry,
 };
 use clawkit_manifest::{ManifestError, PluginManifest};
 
@@ -24,6 +24,8 @@ pub(crate) struct Hosted {
     pub(crate) rows: fn() -> Vec<Row>,
     /// Limits for a model id the catalog does not list.
     pub(crate) dynamic_limits: (u64, u64),
+    /// Where to get a key, for `clawkit doctor` and re-auth messages.
+    pub(crate) keys_url: &'static str,
 }
 
 impl Hosted {
@@ -69,9 +71,22 @@ impl Hosted {
 /// the provider's API and conservative limits.
 struct DynamicModels(&'static Hosted);
 
+#[clawkit_core::async_trait]
 impl ProviderPlugin for DynamicModels {
     fn id(&self) -> &str {
         self.0.id
+    }
+
+    async fn build_auth_doctor_hint(&self, _ctx: &AuthDoctorContext) -> Option<String> {
+        let export = match self.0.env_vars {
+            [] => return None,
+            [only] => (*only).to_owned(),
+            [first, others @ ..] => format!("{first} (or {})", others.join(", ")),
+        };
+        Some(format!(
+            "create a key at {} and export {export}",
+            self.0.keys_url
+        ))
     }
 
     fn resolve_dynamic_model(&self, ctx: &DynamicModelContext) -> Option<RuntimeModel> {

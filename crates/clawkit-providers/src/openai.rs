@@ -23,6 +23,7 @@ pub(crate) static HOSTED: Hosted = Hosted {
     env_vars: &["OPENAI_API_KEY"],
     default_model: "gpt-5-mini",
     rows,
+    keys_url: "https://platform.openai.com/api-keys",
     dynamic_limits: (128_000, 16_384),
 };
 

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod chat;
+mod doctor;
 mod manifest_check;
 mod manifest_schema;
 mod models_list;
