@@ -11,7 +11,7 @@ mod registry;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Build, check and run LLM provider plugins for OpenClaw.
 #[derive(Debug, Parser)]
@@ -34,6 +34,12 @@ enum Command {
     Chat(chat::ChatArgs),
     /// Check every provider's credentials and local servers; secrets are never printed.
     Doctor,
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// List the models of the built-in providers.
     #[command(subcommand)]
     Models(models::ModelsCommand),
@@ -49,5 +55,14 @@ fn main() -> ExitCode {
         Command::Models(command) => models::run(command),
         Command::Chat(args) => chat::run(args),
         Command::Doctor => doctor::run(),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "clawkit",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
     }
 }

@@ -4,6 +4,7 @@
 
 mod chat;
 mod doctor;
+mod help;
 mod manifest_check;
 mod manifest_schema;
 mod models_list;

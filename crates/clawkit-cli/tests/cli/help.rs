@@ -1,0 +1,37 @@
+//! `--help` for every command, and shell completions.
+
+use crate::{clawkit, stdout};
+
+#[test]
+fn every_command_has_help() {
+    for args in [
+        &["--help"][..],
+        &["manifest", "check", "--help"],
+        &["manifest", "schema", "--help"],
+        &["models", "list", "--help"],
+        &["chat", "--help"],
+        &["doctor", "--help"],
+        &["completions", "--help"],
+    ] {
+        let output = clawkit(args);
+        assert_eq!(output.status.code(), Some(0), "{args:?}");
+        assert!(stdout(&output).contains("Usage: clawkit"), "{args:?}");
+    }
+    let chat = stdout(&clawkit(&["chat", "--help"]));
+    for flag in ["--model", "--base-url", "--system", "--events", "--trace"] {
+        assert!(chat.contains(flag), "{flag} not in chat --help");
+    }
+}
+
+#[test]
+fn completions_cover_every_command() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let output = clawkit(&["completions", shell]);
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        let script = stdout(&output);
+        for command in ["manifest", "models", "chat", "doctor"] {
+            assert!(script.contains(command), "{shell}: {command} missing");
+        }
+    }
+    assert_eq!(clawkit(&["completions", "tcsh"]).status.code(), Some(2));
+}
