@@ -11,6 +11,10 @@
 //!   the config or `OPENAI_COMPATIBLE_BASE_URL`, optional
 //!   `OPENAI_COMPATIBLE_API_KEY`).
 //!
+//! [`Backends`] makes every registered provider (and any custom
+//! [`LlmBackend`]) usable by name through `chat`, `chat_stream`, `embed`
+//! and `health`, for applications that never touch hooks.
+//!
 //! The hosted providers' static catalogs carry the context windows, output
 //! limits and prices the vendors published on [`PRICES_TAKEN_ON`]; a model
 //! id the catalog does not list still resolves, with the provider's API.
@@ -31,6 +35,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod backend;
 mod hosted;
 mod rows;
 
@@ -43,6 +48,9 @@ pub mod openai_compatible;
 use clawkit_core::SingleProviderPluginEntry;
 use clawkit_manifest::ManifestError;
 
+pub use backend::{
+    BackendError, Backends, ChatRequest, ChatResponse, Health, LlmBackend, ProviderBackend,
+};
 pub use rows::PRICES_TAKEN_ON;
 
 /// Every built-in provider's plugin entry, in registration order.

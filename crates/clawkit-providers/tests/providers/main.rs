@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod backend;
 mod hosted;
 mod ollama;
 mod openai_compatible;
