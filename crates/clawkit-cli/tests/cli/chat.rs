@@ -286,3 +286,181 @@ async fn a_server_error_exits_1_with_status_and_request_id_and_no_key() {
         "the key leaked: {everything}"
     );
 }
+
+/// Each built-in provider's API, answering "Hello there." as its wire
+/// format does: the provider, the model, the key variable, the path prefix.
+fn apis() -> Vec<(
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+    String,
+)> {
+    let completions = concat!(
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hello\"}}]}\n\n",
+        "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\" there.\"},\"finish_reason\":\"stop\"}]}\n\n",
+        "data: [DONE]\n\n",
+    )
+    .to_owned();
+    let responses = sse(&[
+        (
+            "response.output_item.added",
+            r#"{"type":"response.output_item.added","output_index":0,"item":{"type":"message","id":"m","role":"assistant","content":[]}}"#,
+        ),
+        (
+            "response.output_text.delta",
+            r#"{"type":"response.output_text.delta","item_id":"m","output_index":0,"content_index":0,"delta":"Hello there."}"#,
+        ),
+        (
+            "response.completed",
+            r#"{"type":"response.completed","response":{"id":"r","status":"completed","usage":{"input_tokens":3,"output_tokens":2,"total_tokens":5}}}"#,
+        ),
+    ]);
+    let anthropic = anthropic_body()
+        .replace("Hello from", "Hello")
+        .replace(" Claude.", " there.");
+    let gemini = sse(&[(
+        "",
+        r#"{"candidates":[{"content":{"parts":[{"text":"Hello there."}],"role":"model"},"finishReason":"STOP","index":0}]}"#,
+    )]);
+    vec![
+        (
+            "openai",
+            "gpt-5-mini",
+            Some("OPENAI_API_KEY"),
+            "/v1",
+            responses,
+        ),
+        (
+            "openai",
+            "gpt-4o-mini",
+            Some("OPENAI_API_KEY"),
+            "/v1",
+            completions.clone(),
+        ),
+        (
+            "anthropic",
+            "claude-haiku-4-5",
+            Some("ANTHROPIC_API_KEY"),
+            "/v1",
+            anthropic,
+        ),
+        (
+            "google",
+            "gemini-2.5-flash",
+            Some("GEMINI_API_KEY"),
+            "/v1beta",
+            gemini,
+        ),
+        (
+            "ollama",
+            "llama3.2:latest",
+            None,
+            "/v1",
+            completions.clone(),
+        ),
+        ("openai-compatible", "any-model", None, "/v1", completions),
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn every_built_in_provider_answers_as_text_and_as_events() {
+    for (provider, model, key_var, prefix, body) in apis() {
+        let server = ScriptedServer::start(vec![Script::sse(body)])
+            .await
+            .unwrap();
+        let base = server.url(prefix);
+        let reference = format!("{provider}/{model}");
+        let env: Vec<(&str, &str)> = key_var
+            .map(|var| vec![(var, "sk-canary-every-provider-0123456789")])
+            .unwrap_or_default();
+        let text = chat(
+            &["--model", &reference, "--base-url", &base, "Hi"],
+            &env,
+            "",
+        )
+        .await;
+        assert!(text.status.success(), "{reference}: {}", stderr(&text));
+        assert_eq!(stdout(&text), "Hello there.\n", "{reference}");
+
+        let events = chat(
+            &["--model", &reference, "--base-url", &base, "--events", "Hi"],
+            &env,
+            "",
+        )
+        .await;
+        assert!(events.status.success(), "{reference}: {}", stderr(&events));
+        let lines: Vec<Value> = stdout(&events)
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        let text: String = lines
+            .iter()
+            .filter(|e| e["type"] == "text_delta")
+            .map(|e| e["text"].as_str().unwrap())
+            .collect();
+        assert_eq!(text, "Hello there.", "{reference}");
+        assert_eq!(lines.last().unwrap()["type"], "done", "{reference}");
+        assert_eq!(
+            lines
+                .iter()
+                .filter(|e| e["type"] == "done" || e["type"] == "error")
+                .count(),
+            1,
+            "{reference}"
+        );
+        assert!(!stdout(&events).contains("sk-canary"), "{reference}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_cancels_the_answer_and_exits_130() {
+    let body = anthropic_body();
+    let first_text = body.find("Hello from").unwrap() + 40;
+    let server = ScriptedServer::start(vec![
+        Script::sse(body).stall_at(first_text, std::time::Duration::from_secs(30)),
+    ])
+    .await
+    .unwrap();
+    let base = server.url("/v1");
+    let output = tokio::task::spawn_blocking(move || {
+        use std::io::Read;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_clawkit"))
+            .args([
+                "chat",
+                "--model",
+                "anthropic/claude-haiku-4-5",
+                "--base-url",
+                &base,
+                "Hi",
+            ])
+            .env_clear()
+            .env("ANTHROPIC_API_KEY", ANTHROPIC_KEY)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait for the first text, then interrupt.
+        let mut stdout = child.stdout.take().unwrap();
+        let mut seen = Vec::new();
+        let mut byte = [0u8; 1];
+        while !String::from_utf8_lossy(&seen).contains("Hello from") {
+            assert_eq!(stdout.read(&mut byte).unwrap(), 1, "stdout closed early");
+            seen.push(byte[0]);
+        }
+        let status = Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let output = child.wait_with_output().unwrap();
+        (seen, output)
+    })
+    .await
+    .unwrap();
+    let (seen, output) = output;
+    assert_eq!(String::from_utf8_lossy(&seen), "Hello from");
+    assert_eq!(output.status.code(), Some(130), "{}", stderr(&output));
+    assert_eq!(stderr(&output).trim(), "clawkit: cancelled");
+}
