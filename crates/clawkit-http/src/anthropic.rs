@@ -25,7 +25,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::client::HttpClient;
-use crate::driver::{Call, WireDecoder, drive};
+use crate::driver::{Call, KeyHeader, WireDecoder, drive};
 use crate::error::in_stream_error;
 use crate::openai_completions::{endpoint, failover_of, final_arguments, priced};
 use crate::partial_json::parse_partial;
@@ -49,42 +49,18 @@ impl AnthropicMessages {
 
 impl StreamFn for AnthropicMessages {
     fn stream(&self, request: StreamRequest) -> EventStream {
-        let StreamRequest {
-            model,
-            context,
-            options,
-            ..
-        } = request;
-        let mut body = request_body(&model, &context, &options);
-        options.apply_payload_hooks(&mut body, &model);
-        let mut headers = model.headers.clone();
-        crate::wire::set_header(
-            &mut headers,
-            "anthropic-version",
-            ANTHROPIC_VERSION.to_owned(),
+        let model = &request.model;
+        let body = request_body(model, &request.context, &request.options);
+        let call = Call::new(
+            &self.client,
+            "anthropic",
+            endpoint(&model.base_url, "messages"),
+            body,
+            &[("anthropic-version", ANTHROPIC_VERSION)],
+            KeyHeader::Named("x-api-key"),
+            &request,
         );
-        for (name, value) in &options.headers {
-            crate::wire::set_header(&mut headers, name, value.clone());
-        }
-        let mut secrets = Vec::new();
-        if let Some(key) = &options.api_key {
-            crate::wire::set_header(&mut headers, "x-api-key", key.expose().to_owned());
-            secrets.push(key.clone());
-        }
-        let recorded_input = crate::content::input_if(&self.client, &context, &secrets);
-        let call = Call {
-            label: model.provider.clone(),
-            system: "anthropic",
-            url: endpoint(&model.base_url, "messages"),
-            headers,
-            body: serde_json::to_vec(&body).unwrap_or_default(),
-            secrets,
-            model_ref: model.reference(),
-            model_id: model.id.clone(),
-            cancellation: options.cancellation.clone(),
-            recorded_input,
-        };
-        drive(self.client.clone(), call, Decoder::new(&model))
+        drive(self.client.clone(), call, Decoder::new(model))
     }
 }
 

@@ -9,7 +9,9 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use bytes::Bytes;
-use clawkit_core::{ApiKey, Cancellation, ErrorKind, EventStream, StreamEvent, Terminated};
+use clawkit_core::{
+    ApiKey, Cancellation, ErrorKind, EventStream, StreamEvent, StreamRequest, Terminated,
+};
 use futures::{Stream, StreamExt};
 use tracing::Instrument;
 use url::Url;
@@ -18,6 +20,7 @@ use crate::client::HttpClient;
 use crate::content::{OutputRecorder, RecordedInput};
 use crate::error::HttpError;
 use crate::sse::{SseDecoder, SseEvent};
+use crate::wire::set_header;
 
 /// Maps one API's wire events to normalized events.
 pub(crate) trait WireDecoder: Send + 'static {
@@ -37,9 +40,17 @@ pub(crate) trait WireDecoder: Send + 'static {
     fn on_failure(&mut self, kind: ErrorKind, message: String, out: &mut Vec<StreamEvent>);
 }
 
+/// How a transport sends the API key.
+pub(crate) enum KeyHeader {
+    /// `Authorization: Bearer <key>`.
+    Bearer,
+    /// The key as the value of this header (`x-api-key`, `x-goog-api-key`).
+    Named(&'static str),
+}
+
 /// One streaming call.
 pub(crate) struct Call {
-    /// Prefix of error messages (`OpenAI`, `Anthropic`, …).
+    /// Prefix of error messages: the provider id, as OpenClaw's transports use.
     pub(crate) label: String,
     /// `gen_ai.system` (`openai`, `anthropic`, `gcp.gemini`).
     pub(crate) system: &'static str,
@@ -54,6 +65,65 @@ pub(crate) struct Call {
     pub(crate) cancellation: Option<Cancellation>,
     /// The prompt, when the client records content.
     pub(crate) recorded_input: Option<RecordedInput>,
+}
+
+impl Call {
+    /// The call for `request`, the same for every transport apart from the
+    /// arguments: the payload hooks run on `body`; the headers are the
+    /// model's, then the transport's `defaults`, then the caller's, then the
+    /// key (each replacing its name in any case); the key is kept for
+    /// scrubbing; the prompt is recorded when `client` records content.
+    pub(crate) fn new(
+        client: &HttpClient,
+        system: &'static str,
+        url: Url,
+        mut body: serde_json::Value,
+        defaults: &[(&str, &str)],
+        key: KeyHeader,
+        request: &StreamRequest,
+    ) -> Self {
+        let StreamRequest {
+            model,
+            context,
+            options,
+            ..
+        } = request;
+        options.apply_payload_hooks(&mut body, model);
+        let mut headers = model.headers.clone();
+        for (name, value) in defaults {
+            set_header(&mut headers, name, (*value).to_owned());
+        }
+        for (name, value) in &options.headers {
+            set_header(&mut headers, name, value.clone());
+        }
+        let mut secrets = Vec::new();
+        if let Some(api_key) = &options.api_key {
+            match key {
+                KeyHeader::Bearer => set_header(
+                    &mut headers,
+                    "Authorization",
+                    format!("Bearer {}", api_key.expose()),
+                ),
+                KeyHeader::Named(name) => {
+                    set_header(&mut headers, name, api_key.expose().to_owned());
+                }
+            }
+            secrets.push(api_key.clone());
+        }
+        let recorded_input = crate::content::input_if(client, context, &secrets);
+        Call {
+            label: model.provider.clone(),
+            system,
+            url,
+            headers,
+            body: serde_json::to_vec(&body).unwrap_or_default(),
+            secrets,
+            model_ref: model.reference(),
+            model_id: model.id.clone(),
+            cancellation: options.cancellation.clone(),
+            recorded_input,
+        }
+    }
 }
 
 type Body = std::pin::Pin<Box<dyn Stream<Item = Result<Bytes, reqwest::Error>> + Send>>;

@@ -25,7 +25,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::client::HttpClient;
-use crate::driver::{Call, WireDecoder, drive};
+use crate::driver::{Call, KeyHeader, WireDecoder, drive};
 use crate::error::in_stream_error;
 use crate::openai_completions::{endpoint, failover_of, priced};
 use crate::sse::SseEvent;
@@ -45,42 +45,23 @@ impl GoogleGenerativeAi {
 
 impl StreamFn for GoogleGenerativeAi {
     fn stream(&self, request: StreamRequest) -> EventStream {
-        let StreamRequest {
-            model,
-            context,
-            options,
-            ..
-        } = request;
-        let mut body = request_body(&model, &context, &options);
-        options.apply_payload_hooks(&mut body, &model);
-        let mut headers = model.headers.clone();
-        for (name, value) in &options.headers {
-            crate::wire::set_header(&mut headers, name, value.clone());
-        }
-        let mut secrets = Vec::new();
-        if let Some(key) = &options.api_key {
-            crate::wire::set_header(&mut headers, "x-goog-api-key", key.expose().to_owned());
-            secrets.push(key.clone());
-        }
+        let model = &request.model;
+        let body = request_body(model, &request.context, &request.options);
         let mut url = endpoint(
             &model.base_url,
             &format!("models/{}:streamGenerateContent", model.id),
         );
         url.set_query(Some("alt=sse"));
-        let recorded_input = crate::content::input_if(&self.client, &context, &secrets);
-        let call = Call {
-            label: model.provider.clone(),
-            system: "gcp.gemini",
+        let call = Call::new(
+            &self.client,
+            "gcp.gemini",
             url,
-            headers,
-            body: serde_json::to_vec(&body).unwrap_or_default(),
-            secrets,
-            model_ref: model.reference(),
-            model_id: model.id.clone(),
-            cancellation: options.cancellation.clone(),
-            recorded_input,
-        };
-        drive(self.client.clone(), call, Decoder::new(&model))
+            body,
+            &[],
+            KeyHeader::Named("x-goog-api-key"),
+            &request,
+        );
+        drive(self.client.clone(), call, Decoder::new(model))
     }
 }
 

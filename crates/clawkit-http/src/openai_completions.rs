@@ -32,7 +32,7 @@ use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value, json};
 
 use crate::client::HttpClient;
-use crate::driver::{Call, WireDecoder, drive};
+use crate::driver::{Call, KeyHeader, WireDecoder, drive};
 use crate::error::in_stream_error;
 use crate::partial_json::parse_partial;
 use crate::sse::SseEvent;
@@ -52,54 +52,34 @@ impl OpenAiCompletions {
 
 impl StreamFn for OpenAiCompletions {
     fn stream(&self, request: StreamRequest) -> EventStream {
-        let StreamRequest {
-            model,
-            context,
-            options,
-            ..
-        } = request;
-        let compat = resolve_compat(&model);
-        let mut body = request_body(&model, &compat, &context, &options);
-        options.apply_payload_hooks(&mut body, &model);
-        let mut headers = model.headers.clone();
-        if let Some(session) = options.session_id.as_deref().filter(|s| !s.is_empty()) {
-            let names: &[&str] = if compat.send_session_affinity_headers {
-                &["session_id", "x-client-request-id", "x-session-affinity"]
-            } else if compat.send_session_id_header {
-                &["session_id"]
-            } else {
-                &[]
-            };
-            for name in names {
-                crate::wire::set_header(&mut headers, name, session.to_owned());
-            }
-        }
-        for (name, value) in &options.headers {
-            crate::wire::set_header(&mut headers, name, value.clone());
-        }
-        let mut secrets = Vec::new();
-        if let Some(key) = &options.api_key {
-            crate::wire::set_header(
-                &mut headers,
-                "Authorization",
-                format!("Bearer {}", key.expose()),
-            );
-            secrets.push(key.clone());
-        }
-        let recorded_input = crate::content::input_if(&self.client, &context, &secrets);
-        let call = Call {
-            label: label(&model),
-            system: "openai",
-            url: endpoint(&model.base_url, "chat/completions"),
-            headers,
-            body: serde_json::to_vec(&body).unwrap_or_default(),
-            secrets,
-            model_ref: model.reference(),
-            model_id: model.id.clone(),
-            cancellation: options.cancellation.clone(),
-            recorded_input,
+        let model = &request.model;
+        let compat = resolve_compat(model);
+        let body = request_body(model, &compat, &request.context, &request.options);
+        // OpenClaw's newest transport: the session id as affinity headers.
+        let session_headers: &[&str] = if compat.send_session_affinity_headers {
+            &["session_id", "x-client-request-id", "x-session-affinity"]
+        } else if compat.send_session_id_header {
+            &["session_id"]
+        } else {
+            &[]
         };
-        drive(self.client.clone(), call, Decoder::new(&model))
+        let defaults: Vec<(&str, &str)> = match request.options.session_id.as_deref() {
+            Some(session) if !session.is_empty() => session_headers
+                .iter()
+                .map(|name| (*name, session))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let call = Call::new(
+            &self.client,
+            "openai",
+            endpoint(&model.base_url, "chat/completions"),
+            body,
+            &defaults,
+            KeyHeader::Bearer,
+            &request,
+        );
+        drive(self.client.clone(), call, Decoder::new(model))
     }
 }
 

@@ -25,7 +25,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::client::HttpClient;
-use crate::driver::{Call, WireDecoder, drive};
+use crate::driver::{Call, KeyHeader, WireDecoder, drive};
 use crate::error::in_stream_error;
 use crate::openai_completions::{endpoint, failover_of, final_arguments, priced};
 use crate::partial_json::parse_partial;
@@ -46,41 +46,18 @@ impl OpenAiResponses {
 
 impl StreamFn for OpenAiResponses {
     fn stream(&self, request: StreamRequest) -> EventStream {
-        let StreamRequest {
-            model,
-            context,
-            options,
-            ..
-        } = request;
-        let mut body = request_body(&model, &context, &options);
-        options.apply_payload_hooks(&mut body, &model);
-        let mut headers = model.headers.clone();
-        for (name, value) in &options.headers {
-            crate::wire::set_header(&mut headers, name, value.clone());
-        }
-        let mut secrets = Vec::new();
-        if let Some(key) = &options.api_key {
-            crate::wire::set_header(
-                &mut headers,
-                "Authorization",
-                format!("Bearer {}", key.expose()),
-            );
-            secrets.push(key.clone());
-        }
-        let recorded_input = crate::content::input_if(&self.client, &context, &secrets);
-        let call = Call {
-            label: model.provider.clone(),
-            system: "openai",
-            url: endpoint(&model.base_url, "responses"),
-            headers,
-            body: serde_json::to_vec(&body).unwrap_or_default(),
-            secrets,
-            model_ref: model.reference(),
-            model_id: model.id.clone(),
-            cancellation: options.cancellation.clone(),
-            recorded_input,
-        };
-        drive(self.client.clone(), call, Decoder::new(&model))
+        let model = &request.model;
+        let body = request_body(model, &request.context, &request.options);
+        let call = Call::new(
+            &self.client,
+            "openai",
+            endpoint(&model.base_url, "responses"),
+            body,
+            &[],
+            KeyHeader::Bearer,
+            &request,
+        );
+        drive(self.client.clone(), call, Decoder::new(model))
     }
 }
 
