@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clawkit_core::{AuthRequest, CoreError, Env, Runtime, is_loopback_url};
+use clawkit_http::accepts_connections;
 use url::Url;
 
 use crate::registry::{block_on, runtime};
@@ -60,7 +61,7 @@ async fn diagnose(runtime: &Runtime) -> Vec<Report> {
             .map(|entry| entry.config.base_url.clone());
         let local = match base_url.filter(is_loopback_url) {
             Some(url) => {
-                let reachable = reachable(&url).await;
+                let reachable = accepts_connections(&url, REACH_TIMEOUT).await.is_ok();
                 Some((url, reachable))
             }
             None => None,
@@ -73,18 +74,6 @@ async fn diagnose(runtime: &Runtime) -> Vec<Report> {
         });
     }
     reports
-}
-
-/// Whether something accepts connections at `url`'s host and port.
-async fn reachable(url: &Url) -> bool {
-    let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
-        return false;
-    };
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    matches!(
-        tokio::time::timeout(REACH_TIMEOUT, tokio::net::TcpStream::connect((host, port))).await,
-        Ok(Ok(_))
-    )
 }
 
 fn print(out: &mut impl Write, reports: &[Report]) -> std::io::Result<()> {

@@ -42,6 +42,7 @@ mod google;
 mod openai_completions;
 mod openai_responses;
 pub mod partial_json;
+mod probe;
 mod retry;
 pub mod sse;
 mod wire;
@@ -60,6 +61,7 @@ pub use openai_completions::{
     OpenAiCompletions, ResolvedCompat, request_body as openai_completions_body, resolve_compat,
 };
 pub use openai_responses::{OpenAiResponses, request_body as openai_responses_body};
+pub use probe::accepts_connections;
 pub use retry::RetryPolicy;
 
 /// The transport for `api`, if clawkit has one.

@@ -16,7 +16,7 @@ use clawkit_core::{
     RuntimeModel, StopReason, StreamEvent, StreamRequest, StreamSetup, Terminated, Usage,
     async_trait,
 };
-use clawkit_http::{HttpClient, HttpError, OpenAiEmbeddings, transport_for};
+use clawkit_http::{HttpClient, HttpError, OpenAiEmbeddings, accepts_connections, transport_for};
 use futures::StreamExt;
 use tokio::sync::OnceCell;
 
@@ -470,20 +470,18 @@ impl LlmBackend for ProviderBackend {
         else {
             return failing(format!("no catalog entry for \"{}\"", self.provider));
         };
-        let (Some(host), Some(port)) = (base_url.host_str(), base_url.port_or_known_default())
-        else {
-            return failing(format!("{base_url} has no host"));
-        };
-        let host = host
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_owned();
-        match tokio::time::timeout(HEALTH_TIMEOUT, tokio::net::TcpStream::connect((host, port)))
-            .await
-        {
-            Ok(Ok(_)) => Health::ready(started.elapsed()),
-            Ok(Err(e)) => failing(format!("cannot connect to {base_url}: {e}")),
-            Err(_) => failing(format!("{base_url} did not answer in time")),
+        match accepts_connections(&base_url, HEALTH_TIMEOUT).await {
+            Ok(()) => Health::ready(started.elapsed()),
+            // These already name the URL.
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::TimedOut | std::io::ErrorKind::InvalidInput
+                ) =>
+            {
+                failing(e.to_string())
+            }
+            Err(e) => failing(format!("cannot connect to {base_url}: {e}")),
         }
     }
 }
