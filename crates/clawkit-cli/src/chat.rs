@@ -7,13 +7,14 @@ use std::process::ExitCode;
 
 use clap::Args;
 use clawkit_core::{
-    AuthRequest, Cancellation, Context, Env, HookTrace, StreamEvent, StreamRequest, StreamSetup,
+    AuthRequest, Cancellation, Context, CoreError, Env, ErrorKind, EventStream, HookTrace,
+    StreamEvent, StreamRequest, StreamSetup,
 };
-use clawkit_http::{HttpClient, transport_for};
+use clawkit_http::{HttpClient, HttpError, transport_for};
 use futures::StreamExt;
 use url::Url;
 
-use crate::registry::{block_on, runtime};
+use crate::registry::{SetupError, block_on, runtime};
 
 /// Exit status when Ctrl-C cancelled the answer (128 + SIGINT).
 const EXIT_CANCELLED: u8 = 130;
@@ -85,31 +86,59 @@ fn read_prompt(prompt: &str) -> Result<String, String> {
     Ok(text)
 }
 
-async fn chat(args: &ChatArgs, prompt: String, trace: &mut HookTrace) -> Outcome {
-    let runtime = match runtime(Env::from_process()) {
-        Ok(runtime) => runtime,
-        Err(e) => return Outcome::Failed(e.to_string()),
-    };
+/// Why a call could not start: the stream error it stands for.
+struct NotStarted {
+    kind: ErrorKind,
+    message: String,
+}
+
+impl From<CoreError> for NotStarted {
+    fn from(error: CoreError) -> Self {
+        NotStarted {
+            kind: error.stream_kind(),
+            message: error.to_string(),
+        }
+    }
+}
+
+impl From<HttpError> for NotStarted {
+    fn from(error: HttpError) -> Self {
+        NotStarted {
+            kind: error.stream_kind(),
+            message: error.to_string(),
+        }
+    }
+}
+
+impl From<SetupError> for NotStarted {
+    fn from(error: SetupError) -> Self {
+        NotStarted {
+            kind: ErrorKind::InvalidRequest,
+            message: error.to_string(),
+        }
+    }
+}
+
+/// Everything before the request: catalogs, model, auth, the stream
+/// function. Returns the answer's events.
+async fn start(
+    args: &ChatArgs,
+    prompt: String,
+    cancellation: &Cancellation,
+    trace: &mut HookTrace,
+) -> Result<EventStream, NotStarted> {
+    let runtime = runtime(Env::from_process())?;
     let catalog = runtime.catalog(Some(&mut *trace)).await;
-    let mut model = match runtime
+    let mut model = runtime
         .resolve_model(&catalog, &args.model, Some(&mut *trace))
-        .await
-    {
-        Ok(model) => model,
-        Err(e) => return Outcome::Failed(e.to_string()),
-    };
+        .await?;
     if let Some(base_url) = &args.base_url {
         model.base_url = base_url.clone();
     }
-    let auth =
-        match runtime.resolve_auth(&model.provider, &AuthRequest::default(), Some(&mut *trace)) {
-            Ok(auth) => auth,
-            Err(e) => return Outcome::Failed(e.to_string()),
-        };
-    let prepared = match runtime.runtime_auth(&model, &auth, Some(&mut *trace)).await {
-        Ok(prepared) => prepared,
-        Err(e) => return Outcome::Failed(e.to_string()),
-    };
+    let auth = runtime.resolve_auth(&model.provider, &AuthRequest::default(), Some(&mut *trace))?;
+    let prepared = runtime
+        .runtime_auth(&model, &auth, Some(&mut *trace))
+        .await?;
     if let Some(base_url) = prepared
         .base_url
         .clone()
@@ -117,19 +146,13 @@ async fn chat(args: &ChatArgs, prompt: String, trace: &mut HookTrace) -> Outcome
     {
         model.base_url = base_url;
     }
-    let client = match HttpClient::new() {
-        Ok(client) => client,
-        Err(e) => return Outcome::Failed(e.to_string()),
-    };
+    let client = HttpClient::new()?;
     let transport = transport_for(&model.api, &client);
-    let built = match runtime.build_stream_fn(
+    let built = runtime.build_stream_fn(
         &StreamSetup::new(model.clone()),
         transport,
         Some(&mut *trace),
-    ) {
-        Ok(built) => built,
-        Err(e) => return Outcome::Failed(e.to_string()),
-    };
+    )?;
 
     let mut context = Context::user(prompt);
     if let Some(system) = &args.system {
@@ -138,8 +161,30 @@ async fn chat(args: &ChatArgs, prompt: String, trace: &mut HookTrace) -> Outcome
     let mut request = StreamRequest::new(model, context);
     request.options.api_key = Some(prepared.api_key);
     request.options.headers.extend(prepared.headers);
-    let cancellation = Cancellation::new();
     request.options.cancellation = Some(cancellation.clone());
+    Ok(built.stream_fn.stream(request))
+}
+
+async fn chat(args: &ChatArgs, prompt: String, trace: &mut HookTrace) -> Outcome {
+    let cancellation = Cancellation::new();
+    let mut events = match start(args, prompt, &cancellation, trace).await {
+        Ok(events) => events,
+        Err(NotStarted { kind, message }) => {
+            // `--events` promises exactly one `done` or `error`, even here.
+            if args.events {
+                let failed = StreamEvent::Error {
+                    kind,
+                    message: message.clone(),
+                    failover: None,
+                };
+                if let Ok(line) = serde_json::to_string(&failed) {
+                    println!("{line}");
+                }
+            }
+            return Outcome::Failed(message);
+        }
+    };
+    // From here on, Ctrl-C cancels the request instead of killing us.
     let on_interrupt = cancellation.clone();
     tokio::spawn(async move {
         if tokio::signal::ctrl_c().await.is_ok() {
@@ -147,7 +192,6 @@ async fn chat(args: &ChatArgs, prompt: String, trace: &mut HookTrace) -> Outcome
         }
     });
 
-    let mut events = built.stream_fn.stream(request);
     let mut out = std::io::stdout().lock();
     let mut outcome = Outcome::Failed("the stream ended without an answer".to_owned());
     while let Some(event) = events.next().await {
@@ -167,7 +211,7 @@ async fn chat(args: &ChatArgs, prompt: String, trace: &mut HookTrace) -> Outcome
         match event {
             StreamEvent::Done { .. } => outcome = Outcome::Done,
             StreamEvent::Error { kind, message, .. } => {
-                outcome = if kind == clawkit_core::ErrorKind::Cancelled {
+                outcome = if kind == ErrorKind::Cancelled {
                     Outcome::Cancelled
                 } else {
                     Outcome::Failed(message)

@@ -150,6 +150,17 @@ impl CoreError {
             _ => &[],
         }
     }
+
+    /// The stream error kind for this failure, when it ends a call before
+    /// any request was sent: missing credentials are `auth`, everything
+    /// else (an unknown model or provider, no transport, a failing hook) is
+    /// `invalid_request`.
+    pub fn stream_kind(&self) -> crate::ErrorKind {
+        match self {
+            CoreError::MissingAuth { .. } => crate::ErrorKind::Auth,
+            _ => crate::ErrorKind::InvalidRequest,
+        }
+    }
 }
 
 fn suggestion(suggestions: &[String]) -> String {

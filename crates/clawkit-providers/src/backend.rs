@@ -408,12 +408,8 @@ impl LlmBackend for ProviderBackend {
             match backend.stream(request).await {
                 Ok(events) => events,
                 Err(error) => {
-                    let kind = match &error {
-                        CoreError::MissingAuth { .. } => ErrorKind::Auth,
-                        _ => ErrorKind::InvalidRequest,
-                    };
                     let failed = StreamEvent::Error {
-                        kind,
+                        kind: error.stream_kind(),
                         message: error.to_string(),
                         failover: None,
                     };

@@ -464,3 +464,27 @@ async fn ctrl_c_cancels_the_answer_and_exits_130() {
     assert_eq!(output.status.code(), Some(130), "{}", stderr(&output));
     assert_eq!(stderr(&output).trim(), "clawkit: cancelled");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn events_end_with_an_error_event_even_when_the_call_never_starts() {
+    let output = chat(
+        &["--model", "anthropic/claude-sonnet-4-5", "--events", "Hi"],
+        &[],
+        "",
+    )
+    .await;
+    assert_eq!(output.status.code(), Some(1));
+    let lines: Vec<Value> = stdout(&output)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["type"], "error");
+    assert_eq!(lines[0]["kind"], "auth");
+    assert!(
+        lines[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ANTHROPIC_API_KEY")
+    );
+}
