@@ -351,7 +351,8 @@ impl Decoder {
         };
     }
 
-    fn event(&mut self, event: &SseEvent, data: &[u8], out: &mut Vec<StreamEvent>) -> bool {
+    fn event(&mut self, event: &SseEvent, out: &mut Vec<StreamEvent>) -> bool {
+        let data = &event.data[..];
         let Ok(wire) = serde_json::from_slice::<WireEvent<'_>>(data) else {
             return false;
         };
@@ -414,7 +415,7 @@ impl Decoder {
                         }
                     }
                     _ => {
-                        raw(event, data, out);
+                        raw(event, out);
                         BlockKind::Unmapped
                     }
                 };
@@ -460,7 +461,7 @@ impl Decoder {
                             });
                         }
                     }
-                    _ => raw(event, data, out),
+                    _ => raw(event, out),
                 }
             }
             "content_block_stop" => {
@@ -468,9 +469,7 @@ impl Decoder {
                     return false;
                 };
                 match self.blocks.remove(&index) {
-                    Some(block) if matches!(block.kind, BlockKind::Unmapped) => {
-                        raw(event, data, out)
-                    }
+                    Some(block) if matches!(block.kind, BlockKind::Unmapped) => raw(event, out),
                     Some(block) => self.close(block, out),
                     None => return false,
                 }
@@ -566,10 +565,10 @@ impl Decoder {
     }
 }
 
-fn raw(event: &SseEvent, data: &[u8], out: &mut Vec<StreamEvent>) {
+fn raw(event: &SseEvent, out: &mut Vec<StreamEvent>) {
     out.push(StreamEvent::Raw {
         event: event.event_name().map(str::to_owned),
-        data: String::from_utf8_lossy(data).into_owned(),
+        data: String::from_utf8_lossy(&event.data).into_owned(),
     });
 }
 
@@ -579,9 +578,8 @@ impl WireDecoder for Decoder {
     }
 
     fn on_event(&mut self, event: SseEvent, out: &mut Vec<StreamEvent>) {
-        let data = event.data.clone();
-        if !self.event(&event, &data, out) {
-            raw(&event, &data, out);
+        if !self.event(&event, out) {
+            raw(&event, out);
         }
     }
 

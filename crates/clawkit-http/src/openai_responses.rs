@@ -265,11 +265,40 @@ struct OutputDetails {
     reasoning_tokens: Option<u64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Key {
-    Text(String, u64),
-    Reasoning(String, u64),
-    Tool(String),
+/// Which block a wire event belongs to: the output item's id and the part
+/// within it. Blocks own their key; events look blocks up with a borrowed
+/// one, so a delta allocates nothing to be found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key<I> {
+    Text(I, u64),
+    Reasoning(I, u64),
+    Tool(I),
+}
+
+impl Key<String> {
+    fn borrowed(&self) -> Key<&str> {
+        match self {
+            Key::Text(id, n) => Key::Text(id, *n),
+            Key::Reasoning(id, n) => Key::Reasoning(id, *n),
+            Key::Tool(id) => Key::Tool(id),
+        }
+    }
+}
+
+impl<'a> Key<&'a str> {
+    fn item(self) -> &'a str {
+        match self {
+            Key::Text(id, _) | Key::Reasoning(id, _) | Key::Tool(id) => id,
+        }
+    }
+
+    fn owned(self) -> Key<String> {
+        match self {
+            Key::Text(id, n) => Key::Text(id.to_owned(), n),
+            Key::Reasoning(id, n) => Key::Reasoning(id.to_owned(), n),
+            Key::Tool(id) => Key::Tool(id.to_owned()),
+        }
+    }
 }
 
 enum State {
@@ -283,7 +312,7 @@ enum State {
 }
 
 struct Block {
-    key: Key,
+    key: Key<String>,
     index: usize,
     state: State,
 }
@@ -315,8 +344,8 @@ impl Decoder {
         }
     }
 
-    fn open(&mut self, key: Key, state: State, out: &mut Vec<StreamEvent>) -> usize {
-        if let Some(position) = self.blocks.iter().position(|b| b.key == key) {
+    fn open(&mut self, key: Key<&str>, state: State, out: &mut Vec<StreamEvent>) -> usize {
+        if let Some(position) = self.blocks.iter().position(|b| b.key.borrowed() == key) {
             return position;
         }
         let index = self.next_index;
@@ -330,12 +359,16 @@ impl Decoder {
                 name: name.clone(),
             },
         });
-        self.blocks.push(Block { key, index, state });
+        self.blocks.push(Block {
+            key: key.owned(),
+            index,
+            state,
+        });
         self.blocks.len() - 1
     }
 
-    fn close(&mut self, key: &Key, final_args: Option<&str>, out: &mut Vec<StreamEvent>) {
-        if let Some(position) = self.blocks.iter().position(|b| &b.key == key) {
+    fn close(&mut self, key: Key<&str>, final_args: Option<&str>, out: &mut Vec<StreamEvent>) {
+        if let Some(position) = self.blocks.iter().position(|b| b.key.borrowed() == key) {
             let block = self.blocks.remove(position);
             emit_end(block, final_args, out);
         }
@@ -344,9 +377,7 @@ impl Decoder {
     fn close_item(&mut self, item_id: &str, out: &mut Vec<StreamEvent>) {
         let (done, keep): (Vec<Block>, Vec<Block>) = std::mem::take(&mut self.blocks)
             .into_iter()
-            .partition(|b| match &b.key {
-                Key::Text(id, _) | Key::Reasoning(id, _) | Key::Tool(id) => id == item_id,
-            });
+            .partition(|b| b.key.borrowed().item() == item_id);
         self.blocks = keep;
         for block in done {
             emit_end(block, None, out);
@@ -359,7 +390,7 @@ impl Decoder {
         }
     }
 
-    fn append(&mut self, key: Key, delta: Cow<'_, str>, out: &mut Vec<StreamEvent>) {
+    fn append(&mut self, key: Key<&str>, delta: Cow<'_, str>, out: &mut Vec<StreamEvent>) {
         if delta.is_empty() {
             return;
         }
@@ -408,7 +439,7 @@ impl Decoder {
         if self.response_model.is_none() {
             self.response_model = wire.response.as_ref().and_then(|r| r.model.clone());
         }
-        let item = wire.item_id.as_deref().unwrap_or("").to_owned();
+        let item = wire.item_id.as_deref().unwrap_or("");
         match wire.kind.as_ref() {
             "response.created"
             | "response.in_progress"
@@ -436,7 +467,7 @@ impl Decoder {
             "response.output_item.added" => {
                 if let Some(item) = wire.item.filter(|i| i.kind == "function_call") {
                     self.called_tools = true;
-                    let key = Key::Tool(item.id.clone().unwrap_or_default());
+                    let key = Key::Tool(item.id.as_deref().unwrap_or(""));
                     let state = State::Tool {
                         id: item.call_id.unwrap_or_default(),
                         name: item.name.unwrap_or_default(),
@@ -449,12 +480,12 @@ impl Decoder {
                 self.append(Key::Tool(item), wire.delta.unwrap_or_default(), out);
             }
             "response.function_call_arguments.done" => {
-                self.close(&Key::Tool(item), wire.arguments.as_deref(), out);
+                self.close(Key::Tool(item), wire.arguments.as_deref(), out);
             }
             "response.output_item.done" => match wire.item {
                 Some(item) if item.kind == "function_call" => {
-                    let key = Key::Tool(item.id.clone().unwrap_or_default());
-                    self.close(&key, item.arguments.as_deref(), out);
+                    let key = Key::Tool(item.id.as_deref().unwrap_or(""));
+                    self.close(key, item.arguments.as_deref(), out);
                 }
                 Some(item) => self.close_item(item.id.as_deref().unwrap_or(""), out),
                 None => return false,
