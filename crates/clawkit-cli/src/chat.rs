@@ -1,5 +1,5 @@
-//! `clawkit chat`: the whole pipeline for one prompt — catalog, model
-//! resolution, auth, stream construction, the transport — streaming the
+//! `clawkit chat`: one turn through the whole pipeline
+//! ([`Runtime::stream`](clawkit_core::Runtime::stream)), streaming the
 //! answer to stdout.
 
 use std::io::{Read, Write};
@@ -7,10 +7,8 @@ use std::process::ExitCode;
 
 use clap::Args;
 use clawkit_core::{
-    AuthRequest, Cancellation, Context, CoreError, Env, ErrorKind, EventStream, HookTrace,
-    StreamEvent, StreamRequest, StreamSetup,
+    Cancellation, CoreError, Env, ErrorKind, StreamEvent, TraceHandle, Turn, TurnRequest,
 };
-use clawkit_http::{HttpClient, HttpError, transport_for};
 use futures::StreamExt;
 use url::Url;
 
@@ -55,11 +53,11 @@ pub(crate) fn run(args: ChatArgs) -> ExitCode {
             return ExitCode::from(crate::EXIT_USAGE);
         }
     };
-    let mut trace = HookTrace::new();
-    let outcome = block_on(chat(&args, prompt, &mut trace))
+    let trace = TraceHandle::default();
+    let outcome = block_on(chat(&args, prompt, &trace))
         .unwrap_or_else(|e| Outcome::Failed(format!("cannot start: {e}")));
     if args.trace {
-        eprintln!("{}", trace.render());
+        eprintln!("{}", trace.snapshot().render());
     }
     match outcome {
         Outcome::Done => ExitCode::SUCCESS,
@@ -101,15 +99,6 @@ impl From<CoreError> for NotStarted {
     }
 }
 
-impl From<HttpError> for NotStarted {
-    fn from(error: HttpError) -> Self {
-        NotStarted {
-            kind: error.stream_kind(),
-            message: error.to_string(),
-        }
-    }
-}
-
 impl From<SetupError> for NotStarted {
     fn from(error: SetupError) -> Self {
         NotStarted {
@@ -119,56 +108,31 @@ impl From<SetupError> for NotStarted {
     }
 }
 
-/// Everything before the request: catalogs, model, auth, the stream
-/// function. Returns the answer's events.
+/// The whole turn in one call: catalogs, model, thinking, auth, prompt,
+/// history, tools, text transforms and the stream. Returns the answer's events.
 async fn start(
     args: &ChatArgs,
     prompt: String,
     cancellation: &Cancellation,
-    trace: &mut HookTrace,
-) -> Result<EventStream, NotStarted> {
+    trace: &TraceHandle,
+) -> Result<Turn, NotStarted> {
     let runtime = runtime(Env::from_process())?;
-    let catalog = runtime.catalog(Some(&mut *trace)).await;
-    let mut model = runtime
-        .resolve_model(&catalog, &args.model, Some(&mut *trace))
-        .await?;
-    if let Some(base_url) = &args.base_url {
-        model.base_url = base_url.clone();
-    }
-    let auth = runtime.resolve_auth(&model.provider, &AuthRequest::default(), Some(&mut *trace))?;
-    let prepared = runtime
-        .runtime_auth(&model, &auth, Some(&mut *trace))
-        .await?;
-    if let Some(base_url) = prepared
-        .base_url
-        .clone()
-        .filter(|_| args.base_url.is_none())
-    {
-        model.base_url = base_url;
-    }
-    let client = HttpClient::new()?;
-    let transport = transport_for(&model.api, &client);
-    let built = runtime.build_stream_fn(
-        &StreamSetup::new(model.clone()),
-        transport,
-        Some(&mut *trace),
-    )?;
-
-    let mut context = Context::user(prompt);
+    let mut request = TurnRequest::prompt(&args.model, prompt)
+        .cancellation(cancellation.clone())
+        .trace_into(trace.clone());
     if let Some(system) = &args.system {
-        context = context.with_system_prompt(system.clone());
+        request = request.system_prompt(system.clone());
     }
-    let mut request = StreamRequest::new(model, context);
-    request.options.api_key = Some(prepared.api_key);
-    request.options.headers.extend(prepared.headers);
-    request.options.cancellation = Some(cancellation.clone());
-    Ok(built.stream_fn.stream(request))
+    if let Some(base_url) = &args.base_url {
+        request = request.base_url(base_url.clone());
+    }
+    Ok(runtime.stream(request).await?)
 }
 
-async fn chat(args: &ChatArgs, prompt: String, trace: &mut HookTrace) -> Outcome {
+async fn chat(args: &ChatArgs, prompt: String, trace: &TraceHandle) -> Outcome {
     let cancellation = Cancellation::new();
     let mut events = match start(args, prompt, &cancellation, trace).await {
-        Ok(events) => events,
+        Ok(turn) => turn,
         Err(NotStarted { kind, message }) => {
             // `--events` promises exactly one `done` or `error`, even here.
             if args.events {

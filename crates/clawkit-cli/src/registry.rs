@@ -2,6 +2,7 @@
 //! `acme-ai` plugin, with the process environment.
 
 use clawkit_core::{CoreError, Env, Runtime};
+use clawkit_http::{BuiltinTransports, HttpClient, HttpError};
 
 /// Why the runtime could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -12,11 +13,16 @@ pub(crate) enum SetupError {
     /// The runtime refused a plugin.
     #[error(transparent)]
     Core(#[from] CoreError),
+    /// The HTTP client could not be built.
+    #[error(transparent)]
+    Http(#[from] HttpError),
 }
 
-/// Every provider the CLI knows, reading keys from `env`.
+/// Every provider the CLI knows, reading keys from `env`, with the
+/// built-in transports.
 pub(crate) fn runtime(env: Env) -> Result<Runtime, SetupError> {
-    let mut builder = Runtime::builder().env(env);
+    let transports = BuiltinTransports::new(HttpClient::new()?);
+    let mut builder = Runtime::builder().env(env).transports(transports);
     for plugin in clawkit_providers::builtin_plugins()? {
         builder = builder.plugin(plugin);
     }

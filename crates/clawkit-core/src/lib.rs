@@ -52,7 +52,9 @@ mod event;
 mod hooks;
 mod macros;
 mod model;
+mod output_text;
 mod plugin;
+mod replay;
 mod resolve;
 mod runtime;
 mod secret;
@@ -61,6 +63,7 @@ mod stream_build;
 mod terminal;
 mod text_transform;
 mod trace;
+mod turn;
 
 pub use auth::{
     ApiKeyAuthOptions, ApiKeyAuthResult, AuthMethod, AuthMethodKind, AuthProfile, AuthSource,
@@ -87,17 +90,19 @@ pub use model::{
     ProviderConfig, RuntimeModel, ThinkingFormat, ThinkingLevel, Usage, UsageCost,
 };
 pub use plugin::ProviderPlugin;
+pub use replay::{ReplayChange, fallback_policy, sanitize_history, validate_turns};
 pub use resolve::ModelRef;
 pub use runtime::{DEFAULT_CATALOG_TIMEOUT, RegistrationDiagnostic, Runtime, RuntimeBuilder};
 pub use secret::{ApiKey, REDACTED};
 pub use stream::{
     EventStream, HeaderPrecedence, PayloadPatch, SharedStreamFn, StreamFn, StreamOptions,
-    StreamRequest, sanitize_tool_choice,
+    StreamRequest, Transports, sanitize_tool_choice,
 };
 pub use stream_build::{BuiltStream, StreamSetup};
 pub use terminal::{Cancellation, Cancelled, Terminated};
 pub use text_transform::{Pattern, Replacement, TextTransforms};
 pub use trace::{HookTrace, TraceEntry, TraceOutcome};
+pub use turn::{ThinkingDecision, TraceHandle, Turn, TurnReport, TurnRequest};
 
 /// Re-exported so plugin crates can `#[async_trait]` their impls without a
 /// direct dependency.
@@ -111,6 +116,6 @@ pub mod prelude {
         ModelApi, ModelCost, ModelDefinition, PluginApi, PluginEntry, PluginError, ProviderConfig,
         ProviderPlugin, Replacement, Runtime, RuntimeModel, SingleProviderPluginEntry, StopReason,
         StreamEvent, StreamFn, StreamOptions, StreamRequest, StreamSetup, TextTransforms,
-        async_trait, define_plugin_entry,
+        Transports, Turn, TurnRequest, async_trait, define_plugin_entry,
     };
 }

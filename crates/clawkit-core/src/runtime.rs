@@ -123,6 +123,7 @@ pub struct Runtime {
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) catalog_timeout: Duration,
     pub(crate) runtime_auth: Mutex<HashMap<String, Arc<futures::lock::Mutex<Option<RuntimeAuth>>>>>,
+    pub(crate) transports: Option<Arc<dyn crate::stream::Transports>>,
     diagnostics: Vec<RegistrationDiagnostic>,
 }
 
@@ -144,9 +145,16 @@ pub struct RuntimeBuilder {
     store: AuthStore,
     clock: Arc<dyn Clock>,
     catalog_timeout: Duration,
+    transports: Option<Arc<dyn crate::stream::Transports>>,
 }
 
 impl RuntimeBuilder {
+    /// The transports for each API (`clawkit_http::BuiltinTransports` for the built-in four).
+    pub fn transports(mut self, transports: impl crate::stream::Transports + 'static) -> Self {
+        self.transports = Some(Arc::new(transports));
+        self
+    }
+
     /// Registers a plugin; plugins are registered in the order given, and the
     /// first to claim a provider id owns it.
     pub fn plugin(mut self, entry: impl PluginEntry + 'static) -> Self {
@@ -209,6 +217,7 @@ impl RuntimeBuilder {
             clock: self.clock,
             catalog_timeout: self.catalog_timeout,
             runtime_auth: Mutex::new(HashMap::new()),
+            transports: self.transports,
             diagnostics: Vec::new(),
         };
         for entry in &self.entries {
@@ -245,7 +254,16 @@ impl Runtime {
             store: AuthStore::new(),
             clock: Arc::new(SystemClock),
             catalog_timeout: DEFAULT_CATALOG_TIMEOUT,
+            transports: None,
         }
+    }
+
+    /// The transport the runtime was given for `api`.
+    pub(crate) fn transport_for(
+        &self,
+        api: &crate::model::ModelApi,
+    ) -> Option<crate::stream::SharedStreamFn> {
+        self.transports.as_ref()?.transport_for(api)
     }
 
     fn add_provider(&mut self, plugin_id: &str, provider: Arc<dyn ProviderPlugin>) {

@@ -78,6 +78,12 @@ where
 /// A shareable [`StreamFn`].
 pub type SharedStreamFn = Arc<dyn StreamFn>;
 
+/// Supplies the stream function for an API; `clawkit_http` implements it for the built-in four.
+pub trait Transports: Send + Sync {
+    /// The transport for `api`, if this set has one.
+    fn transport_for(&self, api: &crate::model::ModelApi) -> Option<SharedStreamFn>;
+}
+
 /// A request-body patch: gets the JSON body and the model.
 pub type PayloadPatch = Arc<dyn Fn(&mut Value, &RuntimeModel) + Send + Sync>;
 

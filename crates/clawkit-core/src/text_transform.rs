@@ -36,6 +36,8 @@ pub struct Replacement {
     from: Pattern,
     to: Vec<ReplacementPart>,
     to_source: String,
+    /// The literal text looked for, when `from` is one (first or every match).
+    literal: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,8 +61,10 @@ impl Replacement {
     /// ```
     pub fn literal(from: impl Into<String>, to: impl Into<String>) -> Self {
         let to = to.into();
+        let from = from.into();
         Replacement {
-            from: Pattern::Literal(from.into()),
+            literal: Some(from.clone()),
+            from: Pattern::Literal(from),
             to: parse_replacement(&to),
             to_source: to,
         }
@@ -88,6 +92,7 @@ impl Replacement {
             },
             to: parse_replacement(&to),
             to_source: to,
+            literal: Some(from.to_owned()),
         }
     }
 
@@ -118,12 +123,33 @@ impl Replacement {
             from: Pattern::Regex { regex, global },
             to: parse_replacement(&to),
             to_source: to,
+            literal: None,
         })
     }
 
     /// What the replacement looks for.
     pub fn pattern(&self) -> &Pattern {
         &self.from
+    }
+
+    /// The literal this replacement looks for and whether it replaces every
+    /// occurrence, when it can rewrite a stream piece by piece: a non-empty
+    /// literal whose `to` is plain text and `$&`. Anything else (the text
+    /// around the match, groups, regular expressions) needs the whole text.
+    pub(crate) fn streaming_literal(&self) -> Option<(&str, bool)> {
+        let literal = self.literal.as_deref().filter(|l| !l.is_empty())?;
+        let context_free = self
+            .to
+            .iter()
+            .all(|part| matches!(part, ReplacementPart::Text(_) | ReplacementPart::Whole));
+        let global = matches!(self.from, Pattern::Regex { global: true, .. });
+        context_free.then_some((literal, global))
+    }
+
+    /// What one match of the literal `matched` is replaced by (see
+    /// [`streaming_literal`](Self::streaming_literal)).
+    pub(crate) fn replace_literal_match(&self, matched: &str, out: &mut String) {
+        self.expand(matched, 0, matched.len(), None, out);
     }
 
     /// Applies the replacement once, with JavaScript semantics.

@@ -80,3 +80,36 @@ pub fn transport_for(api: &ModelApi, client: &HttpClient) -> Option<SharedStream
     }
     None
 }
+
+/// The built-in transports for a runtime: give them to
+/// `RuntimeBuilder::transports` and every turn of an
+/// `openai-completions`, `openai-responses`, `anthropic-messages` or
+/// `google-generative-ai` model streams over `client`.
+///
+/// ```
+/// use clawkit_core::{ModelApi, Runtime, Transports};
+/// use clawkit_http::{BuiltinTransports, HttpClient};
+///
+/// let transports = BuiltinTransports::new(HttpClient::new()?);
+/// assert!(transports.transport_for(&ModelApi::AnthropicMessages).is_some());
+/// let runtime = Runtime::builder().transports(transports).build()?;
+/// # let _ = runtime;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct BuiltinTransports {
+    client: HttpClient,
+}
+
+impl BuiltinTransports {
+    /// The built-in transports over `client`.
+    pub fn new(client: HttpClient) -> Self {
+        BuiltinTransports { client }
+    }
+}
+
+impl clawkit_core::Transports for BuiltinTransports {
+    fn transport_for(&self, api: &ModelApi) -> Option<SharedStreamFn> {
+        transport_for(api, &self.client)
+    }
+}

@@ -2,8 +2,9 @@
 //! probe by backend name, for applications that never touch hooks.
 //!
 //! Every provider registered in a [`Runtime`] is a backend of the same name
-//! ([`Backends::from_runtime`]), served through its catalog, auth, hooks and
-//! the built-in transports; a custom backend (a gateway with its own auth,
+//! ([`Backends::from_runtime`]); each call is one turn through the whole
+//! pipeline ([`Runtime::stream`]), so the runtime needs its transports
+//! (`RuntimeBuilder::transports(clawkit_http::BuiltinTransports::new(client))`); a custom backend (a gateway with its own auth,
 //! an instrumented client) implements [`LlmBackend`] and is added with
 //! [`Backends::register_backend`].
 
@@ -13,10 +14,9 @@ use std::time::{Duration, Instant};
 
 use clawkit_core::{
     AuthRequest, Catalog, ContentBlock, Context, CoreError, ErrorKind, EventStream, Runtime,
-    RuntimeModel, StopReason, StreamEvent, StreamRequest, StreamSetup, Terminated, Usage,
-    async_trait,
+    RuntimeModel, StopReason, StreamEvent, Terminated, TurnRequest, Usage, async_trait,
 };
-use clawkit_http::{HttpClient, HttpError, OpenAiEmbeddings, accepts_connections, transport_for};
+use clawkit_http::{HttpClient, HttpError, OpenAiEmbeddings, accepts_connections};
 use futures::StreamExt;
 use tokio::sync::OnceCell;
 
@@ -307,7 +307,7 @@ pub struct ProviderBackend {
     runtime: Arc<Runtime>,
     provider: String,
     client: HttpClient,
-    catalog: Arc<OnceCell<Catalog>>,
+    catalog: Arc<OnceCell<Arc<Catalog>>>,
     embedding_model: Option<String>,
 }
 
@@ -347,10 +347,19 @@ impl ProviderBackend {
         self
     }
 
-    async fn catalog(&self) -> &Catalog {
+    async fn catalog(&self) -> &Arc<Catalog> {
         self.catalog
-            .get_or_init(|| self.runtime.catalog(None))
+            .get_or_init(|| async { Arc::new(self.runtime.catalog(None).await) })
             .await
+    }
+
+    /// `provider/model` for a model id of this provider.
+    fn reference(&self, model: &str) -> String {
+        if model.starts_with(&format!("{}/", self.provider)) {
+            model.to_owned()
+        } else {
+            format!("{}/{model}", self.provider)
+        }
     }
 
     /// The model and the credential to call it with.
@@ -358,12 +367,7 @@ impl ProviderBackend {
         &self,
         model: &str,
     ) -> Result<(RuntimeModel, clawkit_core::RuntimeAuth), CoreError> {
-        let reference = if model.contains('/') && model.starts_with(&format!("{}/", self.provider))
-        {
-            model.to_owned()
-        } else {
-            format!("{}/{model}", self.provider)
-        };
+        let reference = self.reference(model);
         let mut model = self
             .runtime
             .resolve_model(self.catalog().await, &reference, None)
@@ -378,18 +382,17 @@ impl ProviderBackend {
         Ok((model, prepared))
     }
 
+    /// One turn through the runtime's whole pipeline.
     async fn stream(&self, request: ChatRequest) -> Result<EventStream, CoreError> {
-        let (model, auth) = self.prepare(&request.model).await?;
-        let transport = transport_for(&model.api, &self.client);
-        let built =
-            self.runtime
-                .build_stream_fn(&StreamSetup::new(model.clone()), transport, None)?;
-        let mut call = StreamRequest::new(model, request.context);
-        call.options.api_key = Some(auth.api_key);
-        call.options.headers.extend(auth.headers);
-        call.options.max_tokens = request.max_tokens;
-        call.options.temperature = request.temperature;
-        Ok(built.stream_fn.stream(call))
+        let mut turn = TurnRequest::new(self.reference(&request.model), request.context)
+            .catalog(Arc::clone(self.catalog().await));
+        if let Some(max_tokens) = request.max_tokens {
+            turn = turn.max_tokens(max_tokens);
+        }
+        if let Some(temperature) = request.temperature {
+            turn = turn.temperature(temperature);
+        }
+        Ok(self.runtime.stream(turn).await?.into_events())
     }
 }
 

@@ -17,7 +17,10 @@ use serde_json::json;
 
 fn runtime(env: Env, config: Config) -> Arc<Runtime> {
     let builder = builtin_plugins().unwrap().into_iter().fold(
-        Runtime::builder().env(env).config(config),
+        Runtime::builder()
+            .env(env)
+            .transports(crate::transports())
+            .config(config),
         |builder, plugin| builder.plugin(plugin),
     );
     Arc::new(builder.build().unwrap())

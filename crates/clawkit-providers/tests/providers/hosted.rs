@@ -12,9 +12,10 @@ fn runtime(env: Env) -> Runtime {
     builtin_plugins()
         .unwrap()
         .into_iter()
-        .fold(Runtime::builder().env(env), |builder, plugin| {
-            builder.plugin(plugin)
-        })
+        .fold(
+            Runtime::builder().env(env).transports(crate::transports()),
+            |builder, plugin| builder.plugin(plugin),
+        )
         .build()
         .unwrap()
 }
@@ -145,7 +146,14 @@ async fn stream_through(
         .await
         .unwrap();
     model.base_url = server.url("/v1").parse().unwrap();
-    let events = stream_answer(&runtime, model.clone(), Context::user("Say hello"), None).await;
+    let events = stream_answer(
+        &runtime,
+        &catalog,
+        model.clone(),
+        Context::user("Say hello"),
+        None,
+    )
+    .await;
     (model, events)
 }
 

@@ -7,36 +7,30 @@ mod hosted;
 mod ollama;
 mod openai_compatible;
 
-use clawkit_core::{
-    AuthRequest, Context, Runtime, RuntimeModel, StopReason, StreamEvent, StreamRequest,
-    StreamSetup,
-};
-use clawkit_http::{HttpClient, transport_for};
+use clawkit_core::{Catalog, Context, Runtime, RuntimeModel, StopReason, StreamEvent, TurnRequest};
 use futures::StreamExt;
 
-/// Resolves auth for `model`'s provider, builds its stream function around
-/// the built-in transport, and streams one answer to `context`.
+/// Streams one answer to `context` from `model` (at its base URL) as one
+/// turn through the whole pipeline, with the catalog already built.
 pub(crate) async fn stream_answer(
     runtime: &Runtime,
+    catalog: &Catalog,
     model: RuntimeModel,
     context: Context,
     max_tokens: Option<u64>,
 ) -> Vec<StreamEvent> {
-    let auth = runtime
-        .resolve_auth(&model.provider, &AuthRequest::default(), None)
-        .unwrap();
-    let client = HttpClient::new().unwrap();
-    let built = runtime
-        .build_stream_fn(
-            &StreamSetup::new(model.clone()),
-            transport_for(&model.api, &client),
-            None,
-        )
-        .unwrap();
-    let mut request = StreamRequest::new(model, context);
-    request.options.api_key = Some(auth.api_key);
-    request.options.max_tokens = max_tokens;
-    built.stream_fn.stream(request).collect().await
+    let mut request = TurnRequest::new(model.reference(), context)
+        .base_url(model.base_url.clone())
+        .catalog(std::sync::Arc::new(catalog.clone()));
+    if let Some(max_tokens) = max_tokens {
+        request = request.max_tokens(max_tokens);
+    }
+    runtime.stream(request).await.unwrap().collect().await
+}
+
+/// The built-in transports, for runtimes that stream.
+pub(crate) fn transports() -> clawkit_http::BuiltinTransports {
+    clawkit_http::BuiltinTransports::new(clawkit_http::HttpClient::new().unwrap())
 }
 
 /// The streamed text, after checking the stream finished normally.

@@ -24,6 +24,7 @@ const TAGS: &str = r#"{"models":[
 
 fn runtime(env: Env, config: Config) -> Runtime {
     Runtime::builder()
+        .transports(crate::transports())
         .plugin(ollama::plugin().unwrap())
         .env(env)
         .config(config)
@@ -337,7 +338,7 @@ async fn a_pulled_model_streams_through_the_openai_compatible_endpoint() {
         .resolve_model(&catalog, "ollama/llama3.2:latest", None)
         .await
         .unwrap();
-    let events = stream_answer(&runtime, model, Context::user("Hi"), Some(256)).await;
+    let events = stream_answer(&runtime, &catalog, model, Context::user("Hi"), Some(256)).await;
     assert_eq!(finished_text(&events), "Hello from llama.");
     let sent = &server.requests()[1];
     assert_eq!(sent.path, "/v1/chat/completions");

@@ -23,6 +23,7 @@ const MODELS: &str = r#"{"object":"list","data":[
 
 fn runtime(env: Env, config: Config) -> Runtime {
     Runtime::builder()
+        .transports(crate::transports())
         .plugin(openai_compatible::plugin().unwrap())
         .env(env)
         .config(config)
@@ -305,7 +306,7 @@ async fn a_listed_model_streams_end_to_end() {
         .unwrap();
     assert_eq!(model.id, "Qwen/Qwen2.5-7B-Instruct");
     let context = Context::user("Where are you?").with_system_prompt("Be brief.");
-    let events = stream_answer(&runtime, model, context, Some(64)).await;
+    let events = stream_answer(&runtime, &catalog, model, context, Some(64)).await;
     assert_eq!(finished_text(&events), "Served locally.");
 
     let sent = &server.requests()[1];

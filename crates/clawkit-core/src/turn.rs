@@ -1,0 +1,1233 @@
+//! One turn: [`Runtime::stream`] runs every stage of OpenClaw's pipeline for
+//! a [`TurnRequest`] and returns the answer as a [`Turn`], a stream of
+//! normalized events.
+//!
+//! ```text
+//!  1 model    parse ref → normalizeModelId → catalog → resolveDynamicModel
+//!             (→ prepareDynamicModel → again) → normalizeResolvedModel
+//!             → contributeResolvedModelCompat → normalizeTransport → onModelSelected
+//!  2 thinking resolveThinkingProfile, isBinaryThinking, supportsXHighThinking,
+//!             resolveDefaultThinkingLevel → the level sent; resolveReasoningOutputMode
+//!  3 auth     credential (env, config, profiles, synthetic) → formatApiKey
+//!             → prepareRuntimeAuth; base URL: caller → request credential → model
+//!  4 system   resolveSystemPromptContribution → transformSystemPrompt
+//!  5 history  buildReplayPolicy (or the api's fallback) → generic sanitation
+//!             → sanitizeReplayHistory → validateReplayTurns (or built-in validators)
+//!  6 tools    normalizeToolSchemas → inspectToolSchemas (diagnostics in the report)
+//!  7 text     input transforms over the system prompt and every message
+//!  8 stream   prepareExtraParams → createStreamFn | transport → options layer
+//!             (temperature, max tokens, isCacheTtlEligible) → wrapStreamFn;
+//!             resolveTransportTurnState on each attempt
+//!  9 output   <think> tags → reasoning (tagged mode); output transforms over
+//!             text deltas, TextEnd and the final text
+//! 10 errors   matchesContextOverflowError, classifyFailoverReason on the error
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context as TaskContext, Poll};
+
+use futures::Stream;
+use serde::Serialize;
+use serde_json::{Map, Value};
+use url::Url;
+
+use crate::auth_resolve::AuthRequest;
+use crate::catalog::Catalog;
+use crate::context::{Context, Message, Tool};
+use crate::error::CoreError;
+use crate::event::{ErrorKind, StreamEvent};
+use crate::hooks::{
+    CacheTtlContext, ErrorContext, ModelContext, ModelRefContext, ModelSelectedContext,
+    ReasoningOutputMode, ReplayHistoryContext, ReplayPolicy, SystemPromptContext, ThinkingContext,
+    ThinkingProfile, ToolSchemaContext, ToolSchemaDiagnostic, TransportKind, TurnStateContext,
+};
+use crate::model::{RuntimeModel, ThinkingLevel};
+use crate::output_text::BlockRewriter;
+use crate::plugin::ProviderPlugin;
+use crate::replay::{ReplayChange, fallback_policy, sanitize_history, validate_turns};
+use crate::runtime::Runtime;
+use crate::stream::{
+    EventStream, HeaderPrecedence, SharedStreamFn, StreamFn, StreamOptions, StreamRequest,
+};
+use crate::stream_build::StreamSetup;
+use crate::terminal::Cancellation;
+use crate::text_transform::TextTransforms;
+use crate::trace::{HookTrace, TraceOutcome, Tracer};
+
+/// Extra params the generic options layer consumes instead of sending them.
+const OPTION_PARAMS: [&str; 5] = [
+    "temperature",
+    "maxTokens",
+    "max_tokens",
+    "cacheRetention",
+    "transport",
+];
+
+/// Everything one turn needs: the model, the conversation and the options.
+///
+/// ```
+/// use clawkit_core::{ThinkingLevel, TurnRequest};
+///
+/// let request = TurnRequest::prompt("acme-ai/acme-large", "put it in the red basket")
+///     .system_prompt("Be brief.")
+///     .thinking(ThinkingLevel::High)
+///     .param("parallelToolCalls", false)
+///     .record_trace();
+/// # let _ = request;
+/// ```
+#[derive(Debug, Clone)]
+#[must_use]
+pub struct TurnRequest {
+    model: String,
+    context: Context,
+    thinking: Option<ThinkingLevel>,
+    extra_params: Map<String, Value>,
+    base_url: Option<Url>,
+    session_id: Option<String>,
+    turn_id: String,
+    headers: BTreeMap<String, String>,
+    temperature: Option<f64>,
+    max_tokens: Option<u64>,
+    cancellation: Option<Cancellation>,
+    catalog: Option<Arc<Catalog>>,
+    auth: AuthRequest,
+    prompt_mode: Option<String>,
+    trace: Option<TraceHandle>,
+}
+
+impl TurnRequest {
+    /// A turn of `model` (`provider/model`, or a bare id a plugin claims)
+    /// continuing `context`.
+    pub fn new(model: impl Into<String>, context: Context) -> Self {
+        TurnRequest {
+            model: model.into(),
+            context,
+            thinking: None,
+            extra_params: Map::new(),
+            base_url: None,
+            session_id: None,
+            turn_id: "turn-1".to_owned(),
+            headers: BTreeMap::new(),
+            temperature: None,
+            max_tokens: None,
+            cancellation: None,
+            catalog: None,
+            auth: AuthRequest::default(),
+            prompt_mode: None,
+            trace: None,
+        }
+    }
+
+    /// A turn of one user message.
+    pub fn prompt(model: impl Into<String>, text: impl Into<String>) -> Self {
+        TurnRequest::new(model, Context::user(text))
+    }
+
+    /// The system prompt.
+    pub fn system_prompt(mut self, prompt: impl Into<String>) -> Self {
+        self.context.system_prompt = Some(prompt.into());
+        self
+    }
+
+    /// Earlier turns, placed before the conversation's own messages.
+    pub fn history(mut self, history: Vec<Message>) -> Self {
+        let own = std::mem::take(&mut self.context.messages);
+        self.context.messages = history;
+        self.context.messages.extend(own);
+        self
+    }
+
+    /// Tools the model may call.
+    pub fn tools(mut self, tools: Vec<Tool>) -> Self {
+        self.context.tools = tools;
+        self
+    }
+
+    /// The `/think` level asked for (clamped to what the model can do).
+    pub fn thinking(mut self, level: ThinkingLevel) -> Self {
+        self.thinking = Some(level);
+        self
+    }
+
+    /// One extra param (`--param KEY=VALUE`).
+    pub fn param(mut self, key: impl Into<String>, value: impl Into<Value>) -> Self {
+        self.extra_params.insert(key.into(), value.into());
+        self
+    }
+
+    /// Extra params, merged over those set so far.
+    pub fn extra_params(mut self, params: Map<String, Value>) -> Self {
+        self.extra_params.extend(params);
+        self
+    }
+
+    /// Sends the request to this endpoint instead of the provider's.
+    pub fn base_url(mut self, url: Url) -> Self {
+        self.base_url = Some(url);
+        self
+    }
+
+    /// The session, for providers that key caches or affinity on it.
+    pub fn session_id(mut self, id: impl Into<String>) -> Self {
+        self.session_id = Some(id.into());
+        self
+    }
+
+    /// This turn's id (`turn-1` by default), for `resolveTransportTurnState`.
+    pub fn turn_id(mut self, id: impl Into<String>) -> Self {
+        self.turn_id = id.into();
+        self
+    }
+
+    /// A request header; it wins over the provider's.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.insert(name.into(), value.into());
+        self
+    }
+
+    /// Sampling temperature.
+    pub fn temperature(mut self, temperature: f64) -> Self {
+        self.temperature = Some(temperature);
+        self
+    }
+
+    /// Output-token limit.
+    pub fn max_tokens(mut self, max_tokens: u64) -> Self {
+        self.max_tokens = Some(max_tokens);
+        self
+    }
+
+    /// Cancels the turn; the stream then ends with a `cancelled` error.
+    pub fn cancellation(mut self, cancellation: Cancellation) -> Self {
+        self.cancellation = Some(cancellation);
+        self
+    }
+
+    /// A catalog built earlier ([`Runtime::catalog`]); without one the turn
+    /// builds it.
+    pub fn catalog(mut self, catalog: Arc<Catalog>) -> Self {
+        self.catalog = Some(catalog);
+        self
+    }
+
+    /// How to find the credential (an explicit key, a profile).
+    pub fn auth(mut self, auth: AuthRequest) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    /// OpenClaw's prompt mode (`full`, `minimal`, …), given to the system-prompt hooks.
+    pub fn prompt_mode(mut self, mode: impl Into<String>) -> Self {
+        self.prompt_mode = Some(mode.into());
+        self
+    }
+
+    /// Records the hook trace of the whole turn ([`Turn::trace`]).
+    pub fn record_trace(self) -> Self {
+        self.trace_into(TraceHandle::default())
+    }
+
+    /// Records the hook trace of the whole turn into `handle`, which also
+    /// keeps what ran when the turn fails before streaming.
+    pub fn trace_into(mut self, handle: TraceHandle) -> Self {
+        self.trace = Some(handle);
+        self
+    }
+}
+
+/// Where a turn records its hook trace: shared by the stages before the
+/// stream and the stream itself. Cheap to clone.
+#[derive(Debug, Clone, Default)]
+pub struct TraceHandle(Arc<Mutex<HookTrace>>);
+
+impl TraceHandle {
+    /// A copy of the trace recorded so far.
+    pub fn snapshot(&self) -> HookTrace {
+        lock(&self.0).clone()
+    }
+}
+
+/// What the thinking stage decided.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct ThinkingDecision {
+    /// The level asked for, if any.
+    pub requested: Option<ThinkingLevel>,
+    /// The level sent.
+    pub sent: Option<ThinkingLevel>,
+    /// Why `sent` differs from `requested`, when it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub clamped: Option<String>,
+}
+
+/// What the stages before the stream decided, for the caller.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct TurnReport {
+    /// The resolved model, with the base URL the request goes to.
+    pub model: RuntimeModel,
+    /// The thinking level sent.
+    pub thinking: ThinkingDecision,
+    /// Native reasoning fields, or `<think>` tags in the text.
+    pub reasoning_output: ReasoningOutputMode,
+    /// The replay policy applied to the history.
+    pub replay_policy: ReplayPolicy,
+    /// What the generic history rules changed.
+    pub replay_changes: Vec<ReplayChange>,
+    /// Problems `inspectToolSchemas` found.
+    pub tool_diagnostics: Vec<ToolSchemaDiagnostic>,
+    /// Whether prompt-cache retention applies (`isCacheTtlEligible`).
+    pub cache_ttl_eligible: bool,
+}
+
+/// A running turn: the answer's events, ending in exactly one `Done` or
+/// `Error`, plus what the pipeline decided and its trace.
+pub struct Turn {
+    events: EventStream,
+    report: TurnReport,
+    trace: Option<TraceHandle>,
+}
+
+impl std::fmt::Debug for Turn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Turn")
+            .field("report", &self.report)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Turn {
+    /// What the stages before the stream decided.
+    pub fn report(&self) -> &TurnReport {
+        &self.report
+    }
+
+    /// The hook trace so far (complete once the stream has ended); empty
+    /// unless the request asked for [`TurnRequest::record_trace`].
+    pub fn trace(&self) -> HookTrace {
+        self.trace
+            .as_ref()
+            .map(TraceHandle::snapshot)
+            .unwrap_or_default()
+    }
+
+    /// The events alone, boxed.
+    pub fn into_events(self) -> EventStream {
+        self.events
+    }
+}
+
+impl Stream for Turn {
+    type Item = StreamEvent;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<StreamEvent>> {
+        self.events.as_mut().poll_next(cx)
+    }
+}
+
+fn lock(trace: &Mutex<HookTrace>) -> std::sync::MutexGuard<'_, HookTrace> {
+    match trace.lock() {
+        Ok(guard) => guard,
+        Err(poisoned) => poisoned.into_inner(),
+    }
+}
+
+/// `Some(trace)` when recording.
+fn on(recording: bool, trace: &mut HookTrace) -> Option<&mut HookTrace> {
+    recording.then_some(trace)
+}
+
+impl Runtime {
+    /// Runs one turn through every stage (see the module docs) and returns
+    /// its events. Fails before any request when the model, the credential
+    /// or the transport cannot be found, or a hook fails; once streaming,
+    /// every failure is a terminal [`StreamEvent::Error`].
+    pub async fn stream(&self, request: TurnRequest) -> Result<Turn, CoreError> {
+        let handle = request.trace.clone();
+        let mut trace = HookTrace::new();
+        let started = self.start_turn(request, handle.is_some(), &mut trace).await;
+        if let Some(handle) = &handle {
+            lock(&handle.0).append(trace);
+        }
+        let Started {
+            stream_fn,
+            request,
+            turn_id,
+            report,
+            owner,
+            transforms,
+        } = started?;
+        let stream_fn: SharedStreamFn = match &owner {
+            Some((id, provider)) => Arc::new(TurnStateLayer {
+                inner: stream_fn,
+                owner_id: id.clone(),
+                owner: Arc::clone(provider),
+                turn_id,
+                attempt: std::sync::atomic::AtomicU32::new(0),
+                trace: handle.clone(),
+            }),
+            None => stream_fn,
+        };
+        let events = stream_fn.stream(request);
+        // 9 and 10: output and errors.
+        let tagged = report.reasoning_output == ReasoningOutputMode::Tagged;
+        let output = TurnOutput {
+            inner: events,
+            tagged: tagged.then(TagSplitter::default),
+            transforms,
+            rewriters: HashMap::new(),
+            model_id: report.model.id.clone(),
+            owner,
+            trace: handle.clone(),
+            queue: std::collections::VecDeque::new(),
+            finished: false,
+        };
+        Ok(Turn {
+            events: Box::pin(output),
+            report,
+            trace: handle,
+        })
+    }
+
+    /// Stages 1 to 8: everything before the request.
+    async fn start_turn(
+        &self,
+        request: TurnRequest,
+        recording: bool,
+        trace: &mut HookTrace,
+    ) -> Result<Started, CoreError> {
+        // 1. model
+        let catalog = match &request.catalog {
+            Some(catalog) => Arc::clone(catalog),
+            None => Arc::new(self.catalog(on(recording, trace)).await),
+        };
+        let mut model = self
+            .resolve_model(&catalog, &request.model, on(recording, trace))
+            .await?;
+        let owner = self
+            .owner(&model.provider)
+            .map(|r| (r.id().to_owned(), Arc::clone(&r.provider)));
+        if let Some((id, provider)) = &owner {
+            let ctx = ModelSelectedContext {
+                model: model.clone(),
+                config: Arc::clone(&self.config),
+            };
+            let selected = provider.on_model_selected(&ctx).await;
+            let mut tracer = Tracer::new(on(recording, trace));
+            match selected {
+                Ok(()) => tracer.with("onModelSelected", Some(id), || TraceOutcome::NotHandled),
+                Err(source) => {
+                    tracer.failed("onModelSelected", id, &source);
+                    return Err(CoreError::Hook {
+                        provider: id.clone(),
+                        hook: "onModelSelected",
+                        source,
+                    });
+                }
+            }
+        }
+
+        // 2. thinking
+        let thinking = {
+            let mut tracer = Tracer::new(on(recording, trace));
+            self.decide_thinking(&model, request.thinking, &mut tracer)
+        };
+        let reasoning_output = {
+            let mut tracer = Tracer::new(on(recording, trace));
+            self.with_owner(
+                &model.provider,
+                "resolveReasoningOutputMode",
+                &mut tracer,
+                |p| p.resolve_reasoning_output_mode(&ModelContext::of(&model)),
+            )
+            .unwrap_or(ReasoningOutputMode::Native)
+        };
+
+        // 3. auth
+        let mut auth_request = request.auth.clone();
+        if auth_request.provider_config.is_none() {
+            auth_request.provider_config = catalog
+                .provider(&model.provider)
+                .map(|entry| Arc::clone(&entry.config));
+        }
+        let auth = self.resolve_auth(&model.provider, &auth_request, on(recording, trace))?;
+        let credential = self
+            .runtime_auth(&model, &auth, on(recording, trace))
+            .await?;
+        if let Some(url) = request.base_url.clone().or(credential.base_url.clone()) {
+            model.base_url = url;
+        }
+
+        let mut context = request.context.clone();
+        // 4. system prompt
+        self.system_prompt_stage(&model, &request, &mut context, on(recording, trace));
+        // 5. history
+        let (replay_policy, replay_changes) = self
+            .history_stage(&model, &request, &mut context, on(recording, trace))
+            .await?;
+        // 6. tools
+        let tool_diagnostics = self.tools_stage(&model, &mut context, on(recording, trace));
+        // 7. input text transforms
+        let transforms = self.text_transforms_for(&model.provider);
+        if !transforms.input.is_empty() {
+            let before = context.clone();
+            transforms.apply_input_to_context(&mut context);
+            let mut tracer = Tracer::new(on(recording, trace));
+            tracer.with(
+                "textTransforms (input)",
+                owner.as_ref().map(|o| o.0.as_str()),
+                || TraceOutcome::Returned {
+                    value: serde_json::json!({
+                        "rules": transforms.input.len(),
+                        "changed": context != before,
+                    }),
+                },
+            );
+        }
+
+        // 8. stream
+        let mut params = request.extra_params.clone();
+        if let Some(flag) = params.remove("parallelToolCalls") {
+            params.entry("parallel_tool_calls").or_insert(flag);
+        }
+        let cache_ttl_eligible = {
+            let mut tracer = Tracer::new(on(recording, trace));
+            let ctx = CacheTtlContext {
+                provider: model.provider.clone(),
+                model_id: model.id.clone(),
+                model_api: Some(model.api.clone()),
+                base_url: Some(model.base_url.clone()),
+            };
+            self.with_owner(&model.provider, "isCacheTtlEligible", &mut tracer, |p| {
+                p.is_cache_ttl_eligible(&ctx)
+            })
+            .unwrap_or(matches!(
+                model.api,
+                crate::model::ModelApi::AnthropicMessages
+            ))
+        };
+        if !cache_ttl_eligible {
+            params.remove("cacheRetention");
+        }
+        let mut setup = StreamSetup::new(model.clone()).with_extra_params(params);
+        if let Some(level) = thinking.sent {
+            setup = setup.with_thinking_level(level);
+        }
+        let prepared =
+            self.build_stream_fn(&setup, self.transport_for(&model.api), on(recording, trace))?;
+        let mut options = StreamOptions::default();
+        options.api_key = Some(credential.api_key.clone());
+        options.headers = request.headers.clone();
+        options.merge_headers(&credential.headers, HeaderPrecedence::CallerWins);
+        options.temperature = request.temperature;
+        options.max_tokens = request.max_tokens;
+        options.thinking_level = thinking.sent;
+        options.session_id = request.session_id.clone();
+        options.cancellation = request.cancellation.clone();
+        options.extra_params = prepared
+            .extra_params
+            .iter()
+            .filter(|(key, _)| !OPTION_PARAMS.contains(&key.as_str()))
+            .map(|(key, value)| (key.clone(), value.clone()))
+            .collect();
+
+        Ok(Started {
+            stream_fn: prepared.stream_fn,
+            request: StreamRequest {
+                model: model.clone(),
+                context,
+                options,
+            },
+            turn_id: request.turn_id.clone(),
+            report: TurnReport {
+                model,
+                thinking,
+                reasoning_output,
+                replay_policy,
+                replay_changes,
+                tool_diagnostics,
+                cache_ttl_eligible,
+            },
+            owner,
+            transforms,
+        })
+    }
+
+    /// The thinking level sent for `requested` (see [`ThinkingDecision`]).
+    fn decide_thinking(
+        &self,
+        model: &RuntimeModel,
+        requested: Option<ThinkingLevel>,
+        tracer: &mut Tracer<'_>,
+    ) -> ThinkingDecision {
+        let provider = model.provider.as_str();
+        let ctx = ThinkingContext {
+            provider: provider.to_owned(),
+            model_id: model.id.clone(),
+            reasoning: Some(model.reasoning),
+        };
+        let model_ref = ModelRefContext::new(provider, model.id.as_str());
+        let profile = self.with_owner(provider, "resolveThinkingProfile", tracer, |p| {
+            p.resolve_thinking_profile(&ctx)
+        });
+        let binary = self.with_owner(provider, "isBinaryThinking", tracer, |p| {
+            p.is_binary_thinking(&model_ref)
+        });
+        let xhigh = self.with_owner(provider, "supportsXHighThinking", tracer, |p| {
+            p.supports_xhigh_thinking(&model_ref)
+        });
+        let default = self.with_owner(provider, "resolveDefaultThinkingLevel", tracer, |p| {
+            p.resolve_default_thinking_level(&ctx)
+        });
+        let wanted = requested
+            .or(profile.as_ref().and_then(|p| p.default_level))
+            .or(default);
+        let (sent, clamped) = clamp_thinking(
+            wanted,
+            model.reasoning,
+            profile.as_ref(),
+            binary == Some(true),
+            xhigh == Some(true),
+        );
+        let decision = ThinkingDecision {
+            requested,
+            sent,
+            clamped,
+        };
+        tracer.value("thinkingLevel", Some(provider), &decision);
+        decision
+    }
+
+    fn system_prompt_stage(
+        &self,
+        model: &RuntimeModel,
+        request: &TurnRequest,
+        context: &mut Context,
+        trace: Option<&mut HookTrace>,
+    ) {
+        let mut tracer = Tracer::new(trace);
+        let provider = model.provider.as_str();
+        let mut ctx = SystemPromptContext {
+            provider: provider.to_owned(),
+            model_id: model.id.clone(),
+            prompt_mode: request.prompt_mode.clone(),
+            system_prompt: context.system_prompt.clone().unwrap_or_default(),
+        };
+        let contribution = self.with_owner(
+            provider,
+            "resolveSystemPromptContribution",
+            &mut tracer,
+            |p| p.resolve_system_prompt_contribution(&ctx),
+        );
+        if let Some(contribution) = contribution {
+            let mut sections: Vec<String> = Vec::new();
+            let parts = [
+                contribution.stable_prefix.as_deref(),
+                Some(ctx.system_prompt.as_str()),
+                contribution.dynamic_suffix.as_deref(),
+            ];
+            for part in parts.into_iter().flatten() {
+                let part = part.trim();
+                if !part.is_empty() && !sections.iter().any(|s| s == part) {
+                    sections.push(part.to_owned());
+                }
+            }
+            ctx.system_prompt = sections.join("\n\n");
+        }
+        let transformed = self.with_owner(provider, "transformSystemPrompt", &mut tracer, |p| {
+            p.transform_system_prompt(&ctx)
+        });
+        let prompt = transformed.unwrap_or(ctx.system_prompt);
+        context.system_prompt = (!prompt.is_empty()).then_some(prompt);
+    }
+
+    async fn history_stage(
+        &self,
+        model: &RuntimeModel,
+        request: &TurnRequest,
+        context: &mut Context,
+        trace: Option<&mut HookTrace>,
+    ) -> Result<(ReplayPolicy, Vec<ReplayChange>), CoreError> {
+        let mut tracer = Tracer::new(trace);
+        let provider = model.provider.as_str();
+        let model_ctx = ModelContext::of(model);
+        let policy = match self.with_owner(provider, "buildReplayPolicy", &mut tracer, |p| {
+            p.build_replay_policy(&model_ctx)
+        }) {
+            Some(partial) => ReplayPolicy::defaults().merged(&partial),
+            None => fallback_policy(&model.api, &model.id),
+        };
+        // The new user turn is not history: only earlier messages are replayed.
+        let mut messages = std::mem::take(&mut context.messages);
+        let current = split_current_turn(&mut messages);
+        let (sanitized, mut changes) = sanitize_history(&policy, messages);
+        tracer.value(
+            "replayPolicy",
+            Some(provider),
+            &serde_json::json!({
+                "policy": &policy,
+                "changes": &changes,
+            }),
+        );
+        let mut history = sanitized;
+        let owner = self.owner(provider);
+        if let Some(owner) = owner {
+            let allowed: Vec<String> = context.tools.iter().map(|t| t.name.clone()).collect();
+            let ctx = ReplayHistoryContext {
+                model: model_ctx.clone(),
+                session_id: request.session_id.clone(),
+                messages: history.clone(),
+                allowed_tool_names: Some(allowed),
+            };
+            match owner.provider.sanitize_replay_history(&ctx).await {
+                Ok(result) => {
+                    tracer.option(
+                        "sanitizeReplayHistory",
+                        owner.id(),
+                        &result.as_ref().map(Vec::len),
+                    );
+                    if let Some(messages) = result {
+                        history = messages;
+                    }
+                }
+                Err(source) => {
+                    return Err(hook_failed(
+                        &mut tracer,
+                        owner.id(),
+                        "sanitizeReplayHistory",
+                        source,
+                    ));
+                }
+            }
+            let ctx = ReplayHistoryContext {
+                messages: history.clone(),
+                ..ctx
+            };
+            match owner.provider.validate_replay_turns(&ctx).await {
+                Ok(Some(messages)) => {
+                    tracer.option("validateReplayTurns", owner.id(), &Some(messages.len()));
+                    history = messages;
+                }
+                Ok(None) => {
+                    tracer.option::<usize>("validateReplayTurns", owner.id(), &None);
+                    let (validated, more) = validate_turns(&policy, history);
+                    history = validated;
+                    changes.extend(more);
+                }
+                Err(source) => {
+                    return Err(hook_failed(
+                        &mut tracer,
+                        owner.id(),
+                        "validateReplayTurns",
+                        source,
+                    ));
+                }
+            }
+        } else {
+            let (validated, more) = validate_turns(&policy, history);
+            history = validated;
+            changes.extend(more);
+        }
+        history.extend(current);
+        context.messages = history;
+        Ok((policy, changes))
+    }
+
+    fn tools_stage(
+        &self,
+        model: &RuntimeModel,
+        context: &mut Context,
+        trace: Option<&mut HookTrace>,
+    ) -> Vec<ToolSchemaDiagnostic> {
+        if context.tools.is_empty() {
+            return Vec::new();
+        }
+        let mut tracer = Tracer::new(trace);
+        let provider = model.provider.as_str();
+        let ctx = ToolSchemaContext {
+            model: ModelContext::of(model),
+            tools: context.tools.clone(),
+        };
+        if let Some(tools) = self.with_owner(provider, "normalizeToolSchemas", &mut tracer, |p| {
+            p.normalize_tool_schemas(&ctx)
+        }) {
+            context.tools = tools;
+        }
+        let ctx = ToolSchemaContext {
+            tools: context.tools.clone(),
+            ..ctx
+        };
+        self.with_owner(provider, "inspectToolSchemas", &mut tracer, |p| {
+            p.inspect_tool_schemas(&ctx)
+        })
+        .unwrap_or_default()
+    }
+}
+
+/// What stages 1 to 8 produced.
+struct Started {
+    stream_fn: SharedStreamFn,
+    request: StreamRequest,
+    turn_id: String,
+    report: TurnReport,
+    owner: Option<(String, Arc<dyn ProviderPlugin>)>,
+    transforms: TextTransforms,
+}
+
+fn hook_failed(
+    tracer: &mut Tracer<'_>,
+    provider: &str,
+    hook: &'static str,
+    source: crate::error::PluginError,
+) -> CoreError {
+    tracer.failed(hook, provider, &source);
+    CoreError::Hook {
+        provider: provider.to_owned(),
+        hook,
+        source,
+    }
+}
+
+/// Splits off the trailing user messages (the turn being asked) from the history.
+fn split_current_turn(messages: &mut Vec<Message>) -> Vec<Message> {
+    let start = messages
+        .iter()
+        .rposition(|m| !matches!(m, Message::User { .. }))
+        .map_or(0, |i| i + 1);
+    messages.split_off(start)
+}
+
+/// The level a model can take for `wanted`, and why it changed.
+fn clamp_thinking(
+    wanted: Option<ThinkingLevel>,
+    reasoning: bool,
+    profile: Option<&ThinkingProfile>,
+    binary: bool,
+    xhigh: bool,
+) -> (Option<ThinkingLevel>, Option<String>) {
+    let Some(level) = wanted else {
+        return (None, None);
+    };
+    if level == ThinkingLevel::Off {
+        return (Some(level), None);
+    }
+    if let Some(profile) = profile.filter(|p| !p.levels.is_empty()) {
+        if profile.levels.iter().any(|o| o.id == level) {
+            return (Some(level), None);
+        }
+        let below = profile
+            .levels
+            .iter()
+            .map(|o| o.id)
+            .filter(|id| *id != ThinkingLevel::Adaptive && *id <= level)
+            .max();
+        let sent = below
+            .or(profile.default_level)
+            .unwrap_or(ThinkingLevel::Off);
+        return (
+            Some(sent),
+            Some(format!("{level:?} is not in the provider's thinking profile").to_lowercase()),
+        );
+    }
+    let overrides = profile.is_some_and(|p| p.overrides_catalog_reasoning);
+    if !reasoning && !overrides {
+        return (
+            Some(ThinkingLevel::Off),
+            Some("the model does not reason".to_owned()),
+        );
+    }
+    if binary && level != ThinkingLevel::Low {
+        return (
+            Some(ThinkingLevel::Low),
+            Some("the model's thinking is on or off".to_owned()),
+        );
+    }
+    if level == ThinkingLevel::XHigh && !xhigh {
+        return (
+            Some(ThinkingLevel::High),
+            Some("the model does not support xhigh".to_owned()),
+        );
+    }
+    (Some(level), None)
+}
+
+/// Calls `resolveTransportTurnState` on each attempt and applies its
+/// headers and metadata.
+struct TurnStateLayer {
+    inner: SharedStreamFn,
+    owner_id: String,
+    owner: Arc<dyn ProviderPlugin>,
+    turn_id: String,
+    attempt: std::sync::atomic::AtomicU32,
+    trace: Option<TraceHandle>,
+}
+
+impl StreamFn for TurnStateLayer {
+    fn stream(&self, mut request: StreamRequest) -> EventStream {
+        let attempt = self
+            .attempt
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
+        let ctx = TurnStateContext {
+            provider: request.model.provider.clone(),
+            model_id: request.model.id.clone(),
+            session_id: request.options.session_id.clone(),
+            turn_id: self.turn_id.clone(),
+            attempt,
+            transport: TransportKind::Stream,
+        };
+        let state = self.owner.resolve_transport_turn_state(&ctx);
+        if let Some(trace) = &self.trace {
+            let mut trace = lock(&trace.0);
+            Tracer::new(Some(&mut trace)).option(
+                "resolveTransportTurnState",
+                &self.owner_id,
+                &state,
+            );
+        }
+        if let Some(state) = state {
+            request
+                .options
+                .merge_headers(&state.headers, HeaderPrecedence::DefaultsWin);
+            if !state.metadata.is_empty() {
+                let metadata: Map<String, Value> = state
+                    .metadata
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::String(v)))
+                    .collect();
+                request
+                    .options
+                    .extra_params
+                    .insert("metadata".to_owned(), Value::Object(metadata));
+            }
+        }
+        self.inner.stream(request)
+    }
+}
+
+/// Splits `<think>…</think>` in text into reasoning (tagged reasoning mode).
+#[derive(Debug, Default)]
+struct TagSplitter {
+    /// Output index of each pass-through source block.
+    remap: HashMap<usize, usize>,
+    next_index: usize,
+    /// The open segment of a split text block: (reasoning?, output index, text so far).
+    open: Option<(bool, usize, String)>,
+    in_think: bool,
+    pending: String,
+}
+
+const THINK_OPEN: &str = "<think>";
+const THINK_CLOSE: &str = "</think>";
+
+impl TagSplitter {
+    fn index(&mut self, source: usize) -> usize {
+        let next = &mut self.next_index;
+        *self.remap.entry(source).or_insert_with(|| {
+            let index = *next;
+            *next += 1;
+            index
+        })
+    }
+
+    fn push(&mut self, event: StreamEvent, out: &mut Vec<StreamEvent>) {
+        match event {
+            StreamEvent::TextStart { .. } => {}
+            StreamEvent::TextDelta { text, .. } => {
+                self.pending.push_str(&text);
+                self.drain(false, out);
+            }
+            StreamEvent::TextEnd { .. } => {
+                self.drain(true, out);
+                self.close(out);
+            }
+            StreamEvent::ReasoningStart { index } => out.push(StreamEvent::ReasoningStart {
+                index: self.index(index),
+            }),
+            StreamEvent::ReasoningDelta { index, text } => out.push(StreamEvent::ReasoningDelta {
+                index: self.index(index),
+                text,
+            }),
+            StreamEvent::ReasoningEnd {
+                index,
+                text,
+                signature,
+            } => out.push(StreamEvent::ReasoningEnd {
+                index: self.index(index),
+                text,
+                signature,
+            }),
+            StreamEvent::ToolCallStart { index, id, name } => {
+                out.push(StreamEvent::ToolCallStart {
+                    index: self.index(index),
+                    id,
+                    name,
+                })
+            }
+            StreamEvent::ToolCallDelta {
+                index,
+                delta,
+                partial,
+            } => out.push(StreamEvent::ToolCallDelta {
+                index: self.index(index),
+                delta,
+                partial,
+            }),
+            StreamEvent::ToolCallEnd {
+                index,
+                id,
+                name,
+                arguments,
+                signature,
+            } => out.push(StreamEvent::ToolCallEnd {
+                index: self.index(index),
+                id,
+                name,
+                arguments,
+                signature,
+            }),
+            other => {
+                if other.is_terminal() {
+                    self.drain(true, out);
+                    self.close(out);
+                }
+                out.push(other);
+            }
+        }
+    }
+
+    /// Emits what is certain; at the end, everything.
+    fn drain(&mut self, all: bool, out: &mut Vec<StreamEvent>) {
+        loop {
+            let tag = if self.in_think {
+                THINK_CLOSE
+            } else {
+                THINK_OPEN
+            };
+            if let Some(at) = self.pending.find(tag) {
+                let before: String = self.pending.drain(..at).collect();
+                self.pending.drain(..tag.len());
+                self.emit(&before, out);
+                self.close(out);
+                self.in_think = !self.in_think;
+                continue;
+            }
+            let keep = if all {
+                0
+            } else {
+                tail_prefix(&self.pending, tag)
+            };
+            let cut = self.pending.len() - keep;
+            let ready: String = self.pending.drain(..cut).collect();
+            self.emit(&ready, out);
+            return;
+        }
+    }
+
+    fn emit(&mut self, text: &str, out: &mut Vec<StreamEvent>) {
+        if text.is_empty() {
+            return;
+        }
+        let reasoning = self.in_think;
+        if self.open.as_ref().is_none_or(|(r, _, _)| *r != reasoning) {
+            self.close(out);
+            let index = self.next_index;
+            self.next_index += 1;
+            out.push(if reasoning {
+                StreamEvent::ReasoningStart { index }
+            } else {
+                StreamEvent::TextStart { index }
+            });
+            self.open = Some((reasoning, index, String::new()));
+        }
+        if let Some((_, index, so_far)) = &mut self.open {
+            so_far.push_str(text);
+            out.push(if reasoning {
+                StreamEvent::ReasoningDelta {
+                    index: *index,
+                    text: text.into(),
+                }
+            } else {
+                StreamEvent::TextDelta {
+                    index: *index,
+                    text: text.into(),
+                }
+            });
+        }
+    }
+
+    fn close(&mut self, out: &mut Vec<StreamEvent>) {
+        if let Some((reasoning, index, text)) = self.open.take() {
+            out.push(if reasoning {
+                StreamEvent::ReasoningEnd {
+                    index,
+                    text,
+                    signature: None,
+                }
+            } else {
+                StreamEvent::TextEnd { index, text }
+            });
+        }
+    }
+}
+
+/// Length of the longest tail of `text` that is a proper prefix of `tag`.
+fn tail_prefix(text: &str, tag: &str) -> usize {
+    (1..tag.len().min(text.len() + 1))
+        .rev()
+        .find(|&k| text.is_char_boundary(text.len() - k) && text.ends_with(&tag[..k]))
+        .unwrap_or(0)
+}
+
+/// Stages 9 and 10 over the transport's events.
+struct TurnOutput {
+    inner: EventStream,
+    tagged: Option<TagSplitter>,
+    transforms: TextTransforms,
+    /// Text held back per block index by the output transforms.
+    rewriters: HashMap<usize, BlockRewriter>,
+    owner: Option<(String, Arc<dyn ProviderPlugin>)>,
+    model_id: String,
+    trace: Option<TraceHandle>,
+    queue: std::collections::VecDeque<StreamEvent>,
+    finished: bool,
+}
+
+impl TurnOutput {
+    fn process(&mut self, event: StreamEvent) {
+        let mut split = Vec::new();
+        match &mut self.tagged {
+            Some(splitter) => splitter.push(event, &mut split),
+            None => split.push(event),
+        }
+        for event in split {
+            self.rewrite(event);
+        }
+    }
+
+    fn rewrite(&mut self, event: StreamEvent) {
+        if self.transforms.output.is_empty() {
+            return self.finish_event(event);
+        }
+        match event {
+            StreamEvent::TextDelta { index, text } => {
+                let rewriter = self.rewriters.entry(index).or_default();
+                let out = rewriter.push(&self.transforms, &text);
+                if !out.is_empty() {
+                    self.queue.push_back(StreamEvent::TextDelta {
+                        index,
+                        text: out.into_owned(),
+                    });
+                }
+            }
+            StreamEvent::TextEnd { index, text } => {
+                self.flush_block(index);
+                let rewritten = self.transforms.apply_output(&text).into_owned();
+                if rewritten != text
+                    && let Some(trace) = &self.trace
+                {
+                    lock(&trace.0).push(
+                        "textTransforms (output)",
+                        self.owner.as_ref().map(|o| o.0.as_str()),
+                        TraceOutcome::Returned {
+                            value: serde_json::json!({"index": index, "text": &rewritten}),
+                        },
+                    );
+                }
+                self.queue.push_back(StreamEvent::TextEnd {
+                    index,
+                    text: rewritten,
+                });
+            }
+            other => {
+                if other.is_terminal() {
+                    let open: Vec<usize> = self.rewriters.keys().copied().collect();
+                    for index in open {
+                        self.flush_block(index);
+                    }
+                }
+                self.finish_event(other);
+            }
+        }
+    }
+
+    fn flush_block(&mut self, index: usize) {
+        if let Some(mut rewriter) = self.rewriters.remove(&index) {
+            let rest = rewriter.finish(&self.transforms);
+            if !rest.is_empty() {
+                self.queue
+                    .push_back(StreamEvent::TextDelta { index, text: rest });
+            }
+        }
+    }
+
+    /// Stage 10 on the terminal error; everything else passes.
+    fn finish_event(&mut self, event: StreamEvent) {
+        let event = match (event, &self.owner) {
+            (
+                StreamEvent::Error {
+                    kind,
+                    message,
+                    failover,
+                },
+                Some((id, provider)),
+            ) => {
+                let ctx = ErrorContext {
+                    provider: Some(id.clone()),
+                    model_id: Some(self.model_id.clone()),
+                    error_message: message.clone(),
+                    ..ErrorContext::default()
+                };
+                let overflow = provider.matches_context_overflow_error(&ctx);
+                let reason = provider.classify_failover_reason(&ctx);
+                if let Some(trace) = &self.trace {
+                    let mut trace = lock(&trace.0);
+                    let mut tracer = Tracer::new(Some(&mut trace));
+                    tracer.option("matchesContextOverflowError", id, &overflow);
+                    tracer.option("classifyFailoverReason", id, &reason);
+                }
+                let kind = if overflow == Some(true) {
+                    ErrorKind::ContextOverflow
+                } else {
+                    kind
+                };
+                StreamEvent::Error {
+                    kind,
+                    message,
+                    failover: reason.or(failover),
+                }
+            }
+            (event, _) => event,
+        };
+        if event.is_terminal() {
+            self.finished = true;
+        }
+        self.queue.push_back(event);
+    }
+}
+
+impl Stream for TurnOutput {
+    type Item = StreamEvent;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<StreamEvent>> {
+        loop {
+            if let Some(event) = self.queue.pop_front() {
+                return Poll::Ready(Some(event));
+            }
+            if self.finished {
+                return Poll::Ready(None);
+            }
+            match self.inner.as_mut().poll_next(cx) {
+                Poll::Ready(Some(event)) => self.process(event),
+                Poll::Ready(None) => {
+                    self.finished = true;
+                }
+                Poll::Pending => return Poll::Pending,
+            }
+        }
+    }
+}
