@@ -14,7 +14,7 @@ use clawkit_http::{HttpClient, HttpError, transport_for};
 use futures::StreamExt;
 use url::Url;
 
-use crate::registry::{SetupError, block_on, runtime};
+use crate::runtime::{SetupError, block_on, runtime};
 
 /// Exit status when Ctrl-C cancelled the answer (128 + SIGINT).
 const EXIT_CANCELLED: u8 = 130;
@@ -94,9 +94,16 @@ struct NotStarted {
 
 impl From<CoreError> for NotStarted {
     fn from(error: CoreError) -> Self {
+        // The message, then its causes (a failing hook's own error).
+        let mut message = error.to_string();
+        let mut source = std::error::Error::source(&error);
+        while let Some(cause) = source {
+            message.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
         NotStarted {
             kind: error.stream_kind(),
-            message: error.to_string(),
+            message,
         }
     }
 }
@@ -137,7 +144,7 @@ async fn start(
     }
     let auth = runtime.resolve_auth(&model.provider, &AuthRequest::default(), Some(&mut *trace))?;
     let prepared = runtime
-        .runtime_auth(&model, &auth, Some(&mut *trace))
+        .request_credential(&model, &auth, Some(&mut *trace))
         .await?;
     if let Some(base_url) = prepared
         .base_url

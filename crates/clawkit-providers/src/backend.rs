@@ -357,7 +357,7 @@ impl ProviderBackend {
     async fn prepare(
         &self,
         model: &str,
-    ) -> Result<(RuntimeModel, clawkit_core::RuntimeAuth), CoreError> {
+    ) -> Result<(RuntimeModel, clawkit_core::RequestCredential), CoreError> {
         let reference = if model.contains('/') && model.starts_with(&format!("{}/", self.provider))
         {
             model.to_owned()
@@ -371,7 +371,7 @@ impl ProviderBackend {
         let auth = self
             .runtime
             .resolve_auth(&self.provider, &AuthRequest::default(), None)?;
-        let prepared = self.runtime.runtime_auth(&model, &auth, None).await?;
+        let prepared = self.runtime.request_credential(&model, &auth, None).await?;
         if let Some(base_url) = prepared.base_url.clone() {
             model.base_url = base_url;
         }
