@@ -12,7 +12,7 @@ use clawkit_core::{
 use futures::StreamExt;
 use url::Url;
 
-use crate::registry::{SetupError, block_on, runtime};
+use crate::runtime::{SetupError, block_on, runtime};
 
 /// Exit status when Ctrl-C cancelled the answer (128 + SIGINT).
 const EXIT_CANCELLED: u8 = 130;

@@ -6,11 +6,11 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clawkit_core::{AuthRequest, CoreError, Env, Runtime, is_loopback_url};
+use clawkit_core::{AuthRequest, Env, Runtime, is_loopback_url};
 use clawkit_http::accepts_connections;
 use url::Url;
 
-use crate::registry::{block_on, runtime};
+use crate::runtime::{block_on, runtime};
 
 /// How long a local server gets to accept a connection.
 const REACH_TIMEOUT: Duration = Duration::from_secs(1);
@@ -49,8 +49,8 @@ async fn diagnose(runtime: &Runtime) -> Vec<Report> {
     for provider in runtime.provider_ids() {
         let auth = match runtime.resolve_auth(provider, &AuthRequest::default(), None) {
             Ok(auth) => Ok(auth.source.to_string()),
-            Err(CoreError::MissingAuth { message, .. }) => Err(message),
-            Err(other) => Err(other.to_string()),
+            // A missing credential says what to set; its message is the whole story.
+            Err(error) => Err(error.to_string()),
         };
         let hint = match auth {
             Ok(_) => None,

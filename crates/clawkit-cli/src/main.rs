@@ -7,7 +7,7 @@ mod chat;
 mod doctor;
 mod manifest;
 mod models;
-mod registry;
+mod runtime;
 
 use std::process::ExitCode;
 

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use clawkit_core::{Catalog, Env, InputKind, ModelCost, RowSource};
 use serde::Serialize;
 
-use crate::registry::{block_on, runtime};
+use crate::runtime::{block_on, runtime};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ModelsCommand {

@@ -5,10 +5,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use indexmap::IndexMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::env::Env;
-use crate::hooks::{AuthCredential, AuthKind};
 use crate::secret::ApiKey;
 
 /// What kind of auth a method performs.
@@ -388,7 +387,7 @@ pub struct ResolvedAuth {
     /// Where it came from.
     pub source: AuthSource,
     /// How it authenticates.
-    pub mode: AuthKind,
+    pub mode: CredentialKind,
     /// The profile, if it came from one.
     pub profile_id: Option<String>,
 }
@@ -409,6 +408,50 @@ pub fn is_loopback_url(url: &url::Url) -> bool {
                     .is_some_and(|v4| v4.is_loopback() || v4.is_unspecified())
         }
         None => false,
+    }
+}
+
+/// How a credential authenticates: the kind of the secret the runtime
+/// resolved (a key, an OAuth token, …). Not to be confused with
+/// [`AuthMode`](crate::AuthMode), what the user config's `auth` field asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
+pub enum CredentialKind {
+    /// An API key.
+    ApiKey,
+    /// An OAuth access token.
+    OAuth,
+    /// A bearer token.
+    Token,
+    /// No secret: a local endpoint or a marker.
+    None,
+}
+
+/// A stored credential, as `formatApiKey` sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct AuthCredential {
+    /// The provider id.
+    pub provider: String,
+    /// How it authenticates.
+    pub kind: CredentialKind,
+    /// The secret.
+    pub key: ApiKey,
+    /// The auth profile it came from, if any.
+    pub profile_id: Option<String>,
+}
+
+impl AuthCredential {
+    /// An API-key credential.
+    pub fn api_key(provider: impl Into<String>, key: impl Into<ApiKey>) -> Self {
+        AuthCredential {
+            provider: provider.into(),
+            kind: CredentialKind::ApiKey,
+            key: key.into(),
+            profile_id: None,
+        }
     }
 }
 

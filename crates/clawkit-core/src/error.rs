@@ -57,98 +57,198 @@ impl From<url::ParseError> for PluginError {
     }
 }
 
-/// What can go wrong registering plugins, building catalogs, resolving
-/// models and credentials.
-#[derive(Debug, thiserror::Error)]
+/// What kind of failure a [`CoreError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum CoreError {
+pub enum CoreErrorKind {
     /// A plugin could not be registered.
-    #[error("plugin \"{plugin_id}\": {message}")]
-    Registration {
-        /// The plugin.
-        plugin_id: String,
-        /// What is wrong.
-        message: String,
-    },
+    Registration,
     /// A text-transform or model pattern is not a valid regular expression.
-    #[error("invalid pattern \"{pattern}\": {reason}")]
-    InvalidPattern {
-        /// The pattern.
-        pattern: String,
-        /// Why it does not compile.
-        reason: String,
-    },
+    InvalidPattern,
     /// A model reference is not `provider/model` and no plugin claims the bare id.
-    #[error("cannot resolve model \"{input}\": {reason}")]
-    InvalidModelRef {
-        /// What was asked for.
-        input: String,
-        /// Why it cannot be resolved.
-        reason: String,
-    },
+    InvalidModelRef,
     /// Neither the provider (`createStreamFn`) nor the caller supplied a
     /// stream function for the model's API.
-    #[error(
-        "no transport for model \"{provider}/{model}\": api \"{api}\" has none built in and the provider does not create one"
-    )]
-    NoTransport {
-        /// The provider.
-        provider: String,
-        /// The model id.
-        model: String,
-        /// The model's API.
-        api: String,
-    },
+    NoTransport,
     /// No plugin owns the provider.
-    #[error("unknown provider \"{provider}\"{}", suggestion(.suggestions))]
-    UnknownProvider {
-        /// The provider asked for.
-        provider: String,
-        /// Close matches among the registered providers.
-        suggestions: Vec<String>,
-    },
+    UnknownProvider,
     /// The provider has no such model, and no hook resolved it.
-    #[error("unknown model \"{provider}/{model}\"{}{}", suggestion(.suggestions), hint_suffix(.hint))]
-    UnknownModel {
-        /// The provider.
-        provider: String,
-        /// The model id asked for.
-        model: String,
-        /// Close matches among the provider's models.
-        suggestions: Vec<String>,
-        /// A hint from the provider, if any.
-        hint: Option<String>,
-    },
+    UnknownModel,
     /// No credential was found for the provider.
-    #[error("{message}")]
-    MissingAuth {
-        /// The provider.
-        provider: String,
-        /// What to do about it (names the env vars to set).
-        message: String,
-        /// The env vars that would satisfy it.
-        env_vars: Vec<String>,
-    },
-    /// A plugin hook failed.
-    #[error("provider \"{provider}\" hook {hook} failed: {source}")]
-    Hook {
-        /// The provider whose hook failed.
-        provider: String,
-        /// The hook (OpenClaw's name).
-        hook: &'static str,
-        /// The plugin's error.
-        #[source]
-        source: PluginError,
-    },
+    MissingAuth,
+    /// A plugin hook failed; [`source`](std::error::Error::source) is the
+    /// plugin's [`PluginError`].
+    Hook,
+}
+
+/// What can go wrong registering plugins, building catalogs, resolving
+/// models and credentials.
+///
+/// Opaque: ask [`kind`](CoreError::kind) what happened and the accessors
+/// for the details. The message names only this level; a failing hook's
+/// own error is the [`source`](std::error::Error::source).
+#[derive(Debug)]
+pub struct CoreError {
+    inner: Box<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    kind: CoreErrorKind,
+    message: String,
+    provider: Option<String>,
+    model: Option<String>,
+    hook: Option<&'static str>,
+    env_vars: Vec<String>,
+    suggestions: Vec<String>,
+    source: Option<PluginError>,
 }
 
 impl CoreError {
-    /// The env vars that would fix a [`CoreError::MissingAuth`].
-    pub fn env_vars(&self) -> &[String] {
-        match self {
-            CoreError::MissingAuth { env_vars, .. } => env_vars,
-            _ => &[],
+    fn new(kind: CoreErrorKind, message: String) -> Self {
+        CoreError {
+            inner: Box::new(Inner {
+                kind,
+                message,
+                provider: None,
+                model: None,
+                hook: None,
+                env_vars: Vec::new(),
+                suggestions: Vec::new(),
+                source: None,
+            }),
         }
+    }
+
+    fn with_provider(mut self, provider: &str) -> Self {
+        self.inner.provider = Some(provider.to_owned());
+        self
+    }
+
+    fn with_model(mut self, model: &str) -> Self {
+        self.inner.model = Some(model.to_owned());
+        self
+    }
+
+    /// `plugin "<id>": <message>`.
+    #[allow(dead_code)] // no registration failure is fatal yet; kept for the kind
+    pub(crate) fn registration(plugin_id: &str, message: &str) -> Self {
+        CoreError::new(
+            CoreErrorKind::Registration,
+            format!("plugin \"{plugin_id}\": {message}"),
+        )
+    }
+
+    /// `invalid pattern "<pattern>": <reason>`.
+    pub(crate) fn invalid_pattern(pattern: &str, reason: impl fmt::Display) -> Self {
+        CoreError::new(
+            CoreErrorKind::InvalidPattern,
+            format!("invalid pattern \"{pattern}\": {reason}"),
+        )
+    }
+
+    /// `cannot resolve model "<input>": <reason>`.
+    pub(crate) fn invalid_model_ref(input: &str, reason: &str) -> Self {
+        CoreError::new(
+            CoreErrorKind::InvalidModelRef,
+            format!("cannot resolve model \"{input}\": {reason}"),
+        )
+    }
+
+    /// No stream function for the model's API.
+    pub(crate) fn no_transport(provider: &str, model: &str, api: &str) -> Self {
+        CoreError::new(
+            CoreErrorKind::NoTransport,
+            format!(
+                "no transport for model \"{provider}/{model}\": api \"{api}\" has none built in and the provider does not create one"
+            ),
+        )
+        .with_provider(provider)
+        .with_model(model)
+    }
+
+    /// No plugin owns `provider`; `suggestions` are close matches.
+    pub(crate) fn unknown_provider(provider: &str, suggestions: Vec<String>) -> Self {
+        let mut error = CoreError::new(
+            CoreErrorKind::UnknownProvider,
+            format!(
+                "unknown provider \"{provider}\"{}",
+                suggestion(&suggestions)
+            ),
+        )
+        .with_provider(provider);
+        error.inner.suggestions = suggestions;
+        error
+    }
+
+    /// `provider` has no `model`; `hint` is the provider's, if any.
+    pub(crate) fn unknown_model(
+        provider: &str,
+        model: &str,
+        suggestions: Vec<String>,
+        hint: Option<String>,
+    ) -> Self {
+        let hint = hint.map(|h| format!("; {h}")).unwrap_or_default();
+        let mut error = CoreError::new(
+            CoreErrorKind::UnknownModel,
+            format!(
+                "unknown model \"{provider}/{model}\"{}{hint}",
+                suggestion(&suggestions)
+            ),
+        )
+        .with_provider(provider)
+        .with_model(model);
+        error.inner.suggestions = suggestions;
+        error
+    }
+
+    /// No credential for `provider`; `message` says what to do.
+    pub(crate) fn missing_auth(provider: &str, message: String, env_vars: Vec<String>) -> Self {
+        let mut error = CoreError::new(CoreErrorKind::MissingAuth, message).with_provider(provider);
+        error.inner.env_vars = env_vars;
+        error
+    }
+
+    /// `hook` of `provider` returned `source`.
+    pub(crate) fn hook_failed(provider: &str, hook: &'static str, source: PluginError) -> Self {
+        let mut error = CoreError::new(
+            CoreErrorKind::Hook,
+            format!("provider \"{provider}\" hook {hook} failed"),
+        )
+        .with_provider(provider);
+        error.inner.hook = Some(hook);
+        error.inner.source = Some(source);
+        error
+    }
+
+    /// What happened.
+    pub fn kind(&self) -> CoreErrorKind {
+        self.inner.kind
+    }
+
+    /// The provider concerned, when there is one.
+    pub fn provider(&self) -> Option<&str> {
+        self.inner.provider.as_deref()
+    }
+
+    /// The model id concerned (unknown model, no transport).
+    pub fn model(&self) -> Option<&str> {
+        self.inner.model.as_deref()
+    }
+
+    /// The failing hook, by OpenClaw's name (`prepareDynamicModel`).
+    pub fn hook(&self) -> Option<&'static str> {
+        self.inner.hook
+    }
+
+    /// The env vars that would fix a missing credential.
+    pub fn env_vars(&self) -> &[String] {
+        &self.inner.env_vars
+    }
+
+    /// Close matches of an unknown provider or model.
+    pub fn suggestions(&self) -> &[String] {
+        &self.inner.suggestions
     }
 
     /// The stream error kind for this failure, when it ends a call before
@@ -156,10 +256,25 @@ impl CoreError {
     /// else (an unknown model or provider, no transport, a failing hook) is
     /// `invalid_request`.
     pub fn stream_kind(&self) -> crate::ErrorKind {
-        match self {
-            CoreError::MissingAuth { .. } => crate::ErrorKind::Auth,
+        match self.inner.kind {
+            CoreErrorKind::MissingAuth => crate::ErrorKind::Auth,
             _ => crate::ErrorKind::InvalidRequest,
         }
+    }
+}
+
+impl fmt::Display for CoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.inner.message)
+    }
+}
+
+impl std::error::Error for CoreError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner
+            .source
+            .as_ref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -175,8 +290,4 @@ fn suggestion(suggestions: &[String]) -> String {
                 .join(", ")
         ),
     }
-}
-
-fn hint_suffix(hint: &Option<String>) -> String {
-    hint.as_ref().map(|h| format!("; {h}")).unwrap_or_default()
 }

@@ -36,16 +36,27 @@
 //! # Ok::<(), clawkit_core::CoreError>(())
 //! ```
 //!
+//! # Layout
+//!
+//! The folders follow the pipeline:
+//!
+//! - `plugin/`: the contract, [`ProviderPlugin`] (hooks in stage order) and the plugin entries;
+//! - `hooks/`: what each hook is given and returns, one file per stage, and the stage
+//!   table [`PROVIDER_HOOKS`], generated with the trait from one list (`hooks/table.rs`);
+//! - `runtime/`: the engine: registration (`builder.rs`), config, catalog merge, model
+//!   resolution, auth and stream-function construction, one file each;
+//! - `stream/`: the [`StreamFn`] contract, the terminal-event layer, [`Transports`];
+//! - leaves: `catalog`, `auth` (data), `model`, `config`, `context`, `event`, `trace`,
+//!   `error`, `text_transform`, `secret`, `env`, `clock`.
+//!
 //! The guides in `docs/` describe the hook order, dispatch rules, catalog
 //! merge, auth order and testing with snapshots.
 
 mod auth;
-mod auth_resolve;
 mod catalog;
 mod clock;
 mod config;
 mod context;
-mod entry;
 mod env;
 mod error;
 mod event;
@@ -55,33 +66,24 @@ mod model;
 mod output_text;
 mod plugin;
 mod replay;
-mod resolve;
 mod runtime;
 mod secret;
 mod stream;
-mod stream_build;
-mod terminal;
 mod text_transform;
 mod trace;
-mod turn;
 
 pub use auth::{
     ApiKeyAuthOptions, ApiKeyAuthResult, AuthMethod, AuthMethodKind, AuthProfile, AuthSource,
     AuthStore, KeySource, LOCAL_AUTH_MARKER, ResolvedAuth, create_provider_api_key_auth_method,
     is_loopback_url,
 };
-pub use auth_resolve::{AuthRequest, RUNTIME_AUTH_REFRESH_MARGIN_MS, generic_missing_auth_message};
 pub use catalog::{Catalog, CatalogFailure, CatalogProvider, RowSource};
 pub use clawkit_manifest::normalize_provider_id;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use config::{Config, ModelsConfig};
 pub use context::{ContentBlock, Context, Message, Tool};
-pub use entry::{
-    FnPluginEntry, NoHooks, PluginApi, PluginEntry, ProviderBuilder, SingleProviderBuilder,
-    SingleProviderPluginEntry, StaticProviderBuilder, define_plugin_entry,
-};
 pub use env::Env;
-pub use error::{CoreError, PluginError};
+pub use error::{CoreError, CoreErrorKind, PluginError};
 pub use event::{ErrorKind, StopReason, StreamEvent};
 pub use hooks::*;
 pub use model::{
@@ -89,20 +91,23 @@ pub use model::{
     FailoverReason, InputKind, MaxTokensField, ModelApi, ModelCompat, ModelCost, ModelDefinition,
     ProviderConfig, RuntimeModel, ThinkingFormat, ThinkingLevel, Usage, UsageCost,
 };
-pub use plugin::ProviderPlugin;
+pub use plugin::{
+    FnPluginEntry, NoHooks, PluginApi, PluginEntry, ProviderBuilder, ProviderPlugin,
+    SingleProviderBuilder, SingleProviderPluginEntry, StaticProviderBuilder, define_plugin_entry,
+};
 pub use replay::{ReplayChange, fallback_policy, sanitize_history, validate_turns};
-pub use resolve::ModelRef;
-pub use runtime::{DEFAULT_CATALOG_TIMEOUT, RegistrationDiagnostic, Runtime, RuntimeBuilder};
+pub use runtime::{
+    AuthRequest, DEFAULT_CATALOG_TIMEOUT, ModelRef, PreparedStreamFn,
+    RUNTIME_AUTH_REFRESH_MARGIN_MS, RegistrationDiagnostic, Runtime, RuntimeBuilder, StreamSetup,
+    ThinkingDecision, TraceHandle, Turn, TurnReport, TurnRequest, generic_missing_auth_message,
+};
 pub use secret::{ApiKey, REDACTED};
 pub use stream::{
-    EventStream, HeaderPrecedence, PayloadPatch, SharedStreamFn, StreamFn, StreamOptions,
-    StreamRequest, Transports, sanitize_tool_choice,
+    Cancellation, Cancelled, EventStream, HeaderPrecedence, PayloadPatch, SharedStreamFn, StreamFn,
+    StreamOptions, StreamRequest, Terminated, Transports, sanitize_tool_choice,
 };
-pub use stream_build::{BuiltStream, StreamSetup};
-pub use terminal::{Cancellation, Cancelled, Terminated};
 pub use text_transform::{Pattern, Replacement, TextTransforms};
 pub use trace::{HookTrace, TraceEntry, TraceOutcome};
-pub use turn::{ThinkingDecision, TraceHandle, Turn, TurnReport, TurnRequest};
 
 /// Re-exported so plugin crates can `#[async_trait]` their impls without a
 /// direct dependency.

@@ -63,7 +63,9 @@ string_enum! {
 }
 
 string_enum! {
-    /// How `models.providers.<id>.auth` forces the auth mode.
+    /// How `models.providers.<id>.auth` forces the auth mode: what the user
+    /// config asks for, unlike [`CredentialKind`](crate::CredentialKind), the
+    /// kind of the credential the runtime actually resolved.
     AuthMode {
         /// An API key.
         ApiKey => "api-key",

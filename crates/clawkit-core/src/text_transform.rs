@@ -115,10 +115,7 @@ impl Replacement {
     }
 
     fn compiled(pattern: &str, to: String, global: bool) -> Result<Self, CoreError> {
-        let regex = Regex::new(pattern).map_err(|e| CoreError::InvalidPattern {
-            pattern: pattern.to_owned(),
-            reason: e.to_string(),
-        })?;
+        let regex = Regex::new(pattern).map_err(|e| CoreError::invalid_pattern(pattern, e))?;
         Ok(Replacement {
             from: Pattern::Regex { regex, global },
             to: parse_replacement(&to),

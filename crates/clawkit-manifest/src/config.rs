@@ -1,37 +1,12 @@
 //! `configSchema`: checking the schema itself, and validating a plugin's
 //! runtime config (`plugins.entries.<id>.config`) against it.
 
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::diagnostic::{Collector, Diagnostics};
-use crate::error::ManifestError;
+use crate::error::{ConfigViolation, ManifestError};
 use crate::model::PluginManifest;
 use crate::source;
-
-/// One way a config value breaks the plugin's `configSchema`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[non_exhaustive]
-pub struct ConfigViolation {
-    /// JSON pointer into the config value (`""` for the config itself).
-    pub pointer: String,
-    /// JSON pointer of the schema keyword that failed (`/properties/region/enum`).
-    pub schema_pointer: String,
-    /// What is wrong. String values are not repeated, so a secret in the
-    /// config never reaches a message.
-    pub message: String,
-}
-
-impl std::fmt::Display for ConfigViolation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let at = if self.pointer.is_empty() {
-            "/"
-        } else {
-            &self.pointer
-        };
-        write!(f, "{at}: {}", self.message)
-    }
-}
 
 /// A plugin's `configSchema`, compiled once and used for many configs.
 ///

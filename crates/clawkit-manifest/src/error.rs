@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use crate::config::ConfigViolation;
+use serde::Serialize;
+
 use crate::diagnostic::Diagnostics;
 
 /// What can go wrong when reading manifests or validating config.
@@ -92,4 +93,28 @@ fn join(violations: &[ConfigViolation]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// One way a config value breaks the plugin's `configSchema`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct ConfigViolation {
+    /// JSON pointer into the config value (`""` for the config itself).
+    pub pointer: String,
+    /// JSON pointer of the schema keyword that failed (`/properties/region/enum`).
+    pub schema_pointer: String,
+    /// What is wrong. String values are not repeated, so a secret in the
+    /// config never reaches a message.
+    pub message: String,
+}
+
+impl std::fmt::Display for ConfigViolation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
+        write!(f, "{at}: {}", self.message)
+    }
 }

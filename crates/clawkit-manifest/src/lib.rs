@@ -53,10 +53,10 @@ mod read;
 mod schema;
 mod source;
 
-pub use config::{ConfigValidator, ConfigViolation};
+pub use config::ConfigValidator;
 pub use diagnostic::{Diagnostic, Diagnostics, MAX_DIAGNOSTICS_PER_FILE, Severity};
 pub use document::Position;
-pub use error::ManifestError;
+pub use error::{ConfigViolation, ManifestError};
 pub use json5::MAX_DEPTH;
 pub use manifest::{MANIFEST_FILE_NAME, MAX_MANIFEST_BYTES, RESERVED_PLUGIN_IDS, Report};
 pub use model::{

@@ -366,7 +366,7 @@ impl ProviderBackend {
     async fn prepare(
         &self,
         model: &str,
-    ) -> Result<(RuntimeModel, clawkit_core::RuntimeAuth), CoreError> {
+    ) -> Result<(RuntimeModel, clawkit_core::RequestCredential), CoreError> {
         let reference = self.reference(model);
         let mut model = self
             .runtime
@@ -375,7 +375,7 @@ impl ProviderBackend {
         let auth = self
             .runtime
             .resolve_auth(&self.provider, &AuthRequest::default(), None)?;
-        let prepared = self.runtime.runtime_auth(&model, &auth, None).await?;
+        let prepared = self.runtime.request_credential(&model, &auth, None).await?;
         if let Some(base_url) = prepared.base_url.clone() {
             model.base_url = base_url;
         }

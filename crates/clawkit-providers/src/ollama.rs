@@ -47,8 +47,8 @@
 //! earlier, to the core's synthetic local auth.
 
 use clawkit_core::{
-    ApiKey, AuthKind, CatalogContext, CatalogResult, DynamicModelContext, InputKind,
-    LOCAL_AUTH_MARKER, ModelApi, ModelCompat, ModelCost, ModelDefinition, PluginError,
+    ApiKey, CatalogContext, CatalogOrder, CatalogResult, CredentialKind, DynamicModelContext,
+    InputKind, LOCAL_AUTH_MARKER, ModelApi, ModelCompat, ModelCost, ModelDefinition, PluginError,
     ProviderConfig, ProviderPlugin, ResolvedModelContext, RuntimeModel, SingleProviderPluginEntry,
     SyntheticAuth, SyntheticAuthContext, TransportContext, TransportPatch, async_trait,
 };
@@ -87,6 +87,8 @@ pub fn plugin() -> Result<SingleProviderPluginEntry, ManifestError> {
         .label("Ollama")
         .docs_path(format!("/providers/{PROVIDER_ID}"))
         .env_var(API_KEY_ENV)
+        // Local servers merge last, as OpenClaw's Ollama catalog does.
+        .catalog_order(CatalogOrder::Late)
         // No `build_provider`: discovery needs the configured host, which
         // only the `catalog` hook gets; `hooks` supplies it.
         .build_static_provider(static_catalog)
@@ -273,7 +275,7 @@ impl ProviderPlugin for OllamaHooks {
             SyntheticAuth::new(
                 LOCAL_MARKER,
                 "ollama: local server, no key needed",
-                AuthKind::None,
+                CredentialKind::None,
             )
         })
     }

@@ -4,10 +4,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use clawkit_core::{
-    ApiKey, AuthCredential, AuthKind, AuthLookupContext, AuthRequest, AuthSource, AuthStore, Clock,
-    Config, CoreError, Env, HookTrace, ManualClock, ModelApi, PluginError, ProviderConfig,
-    ProviderPlugin, Runtime, RuntimeAuth, RuntimeAuthContext, RuntimeModel, SyntheticAuth,
-    SyntheticAuthContext, async_trait, define_plugin_entry,
+    ApiKey, AuthCredential, AuthLookupContext, AuthRequest, AuthSource, AuthStore, Clock, Config,
+    CoreErrorKind, CredentialKind, Env, HookTrace, ManualClock, ModelApi, PluginError,
+    ProviderConfig, ProviderPlugin, RequestCredential, Runtime, RuntimeAuthContext, RuntimeModel,
+    SyntheticAuth, SyntheticAuthContext, async_trait, define_plugin_entry,
 };
 use clawkit_manifest::PluginManifest;
 
@@ -43,7 +43,7 @@ impl ProviderPlugin for Acme {
             SyntheticAuth::new(
                 "acme-workload-identity",
                 "workload identity",
-                AuthKind::Token,
+                CredentialKind::Token,
             )
         })
     }
@@ -69,7 +69,7 @@ impl ProviderPlugin for Acme {
     async fn prepare_runtime_auth(
         &self,
         ctx: &RuntimeAuthContext,
-    ) -> Result<Option<RuntimeAuth>, PluginError> {
+    ) -> Result<Option<RequestCredential>, PluginError> {
         let Some(clock) = &self.clock else {
             return Ok(None);
         };
@@ -78,7 +78,7 @@ impl ProviderPlugin for Acme {
         futures_timer::Delay::new(std::time::Duration::from_millis(20)).await;
         let token = format!("session-{n}-for-{}", ctx.api_key.expose().len());
         let expires = clock.now_ms() + self.expires_in_ms.unwrap_or(60_000);
-        Ok(Some(RuntimeAuth::new(token).expires_at(expires)))
+        Ok(Some(RequestCredential::new(token).expires_at(expires)))
     }
 }
 
@@ -294,7 +294,7 @@ fn missing_auth_names_the_env_vars_or_uses_the_plugin_message() {
     let error = custom
         .resolve_auth("acme-ai", &AuthRequest::default(), None)
         .unwrap_err();
-    assert!(matches!(&error, CoreError::MissingAuth { .. }));
+    assert_eq!(error.kind(), CoreErrorKind::MissingAuth);
     assert_eq!(error.to_string(), "run `acme login` or set ACME_AI_API_KEY");
 }
 
@@ -363,7 +363,7 @@ fn runtime_auth_is_cached_until_it_expires_and_refreshed_once() {
 
     // Eight concurrent callers share one exchange.
     let tokens: Vec<String> = block_on(futures::future::join_all(
-        (0..8).map(|_| rt.runtime_auth(&model, &auth, None)),
+        (0..8).map(|_| rt.request_credential(&model, &auth, None)),
     ))
     .into_iter()
     .map(|r| r.unwrap().api_key.expose().to_owned())
@@ -374,14 +374,14 @@ fn runtime_auth_is_cached_until_it_expires_and_refreshed_once() {
     // Still fresh: served from the cache.
     clock.advance_ms(60_000);
     let mut trace = HookTrace::new();
-    let again = block_on(rt.runtime_auth(&model, &auth, Some(&mut trace))).unwrap();
+    let again = block_on(rt.request_credential(&model, &auth, Some(&mut trace))).unwrap();
     assert_eq!(again.api_key.expose(), "session-1-for-13");
     assert_eq!(trace.hooks(), ["prepareRuntimeAuth (cached)"]);
 
     // Within the refresh margin of expiry: exchanged again, once.
     clock.advance_ms(45_000);
     let refreshed: Vec<String> = block_on(futures::future::join_all(
-        (0..4).map(|_| rt.runtime_auth(&model, &auth, None)),
+        (0..4).map(|_| rt.request_credential(&model, &auth, None)),
     ))
     .into_iter()
     .map(|r| r.unwrap().api_key.expose().to_owned())
@@ -404,9 +404,9 @@ fn without_prepare_runtime_auth_the_resolved_key_is_used() {
     let auth = rt
         .resolve_auth("acme-ai", &AuthRequest::default(), None)
         .unwrap();
-    let runtime_auth = block_on(rt.runtime_auth(&model(), &auth, None)).unwrap();
-    assert_eq!(runtime_auth.api_key.expose(), "sk-direct");
-    assert_eq!(runtime_auth.expires_at, None);
+    let request_credential = block_on(rt.request_credential(&model(), &auth, None)).unwrap();
+    assert_eq!(request_credential.api_key.expose(), "sk-direct");
+    assert_eq!(request_credential.expires_at, None);
 }
 
 #[test]

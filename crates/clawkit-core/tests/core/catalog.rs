@@ -383,7 +383,7 @@ fn the_single_provider_entry_gates_on_the_key_and_keeps_an_explicit_base_url() {
                 ApiKeyAuthOptions::new("acme-ai", "legacy", "Legacy key")
                     .env_var("ACME_LEGACY_KEY"),
             )
-            .discover_provider(|key| {
+            .discover_provider(|key, _ctx| {
                 // Discovery sees the resolved key (here: lists one model per key length).
                 let count = key.api_key.as_ref().map_or(0, |k| k.expose().len());
                 Box::pin(async move {

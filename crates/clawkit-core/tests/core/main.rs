@@ -5,7 +5,9 @@
 
 mod auth;
 mod catalog;
+mod config;
 mod dispatch;
+mod hooks_doc;
 mod resolve;
 mod secrets;
 mod stream_build;

@@ -3,7 +3,7 @@
 
 use clawkit_core::{
     ApiKey, AuthRequest, AuthStore, CatalogContext, CatalogResult, Config, Env, HookTrace,
-    ModelApi, PluginError, ProviderConfig, ProviderPlugin, Runtime, RuntimeAuth,
+    ModelApi, PluginError, ProviderConfig, ProviderPlugin, RequestCredential, Runtime,
     RuntimeAuthContext, async_trait,
 };
 
@@ -34,8 +34,8 @@ impl ProviderPlugin for Leaky {
     async fn prepare_runtime_auth(
         &self,
         ctx: &RuntimeAuthContext,
-    ) -> Result<Option<RuntimeAuth>, PluginError> {
-        Ok(Some(RuntimeAuth::new(format!(
+    ) -> Result<Option<RequestCredential>, PluginError> {
+        Ok(Some(RequestCredential::new(format!(
             "exchanged-{}",
             ctx.api_key.expose()
         ))))
@@ -76,7 +76,8 @@ fn the_canary_key_never_leaks() {
     let explicit = runtime
         .resolve_auth("leaky", &AuthRequest::with_key(CANARY), Some(&mut trace))
         .unwrap();
-    let runtime_auth = block_on(runtime.runtime_auth(&model, &auth, Some(&mut trace))).unwrap();
+    let request_credential =
+        block_on(runtime.request_credential(&model, &auth, Some(&mut trace))).unwrap();
     assert_eq!(auth.api_key.expose(), CANARY, "the key itself still works");
 
     let key = ApiKey::new(CANARY);
@@ -91,7 +92,7 @@ fn the_canary_key_never_leaks() {
         ("Catalog JSON", serde_json::to_string(&catalog).unwrap()),
         ("ResolvedAuth Debug", format!("{auth:?} {explicit:?}")),
         ("ResolvedAuth JSON", serde_json::to_string(&auth).unwrap()),
-        ("RuntimeAuth Debug", format!("{runtime_auth:?}")),
+        ("RequestCredential Debug", format!("{request_credential:?}")),
         ("trace JSON", serde_json::to_string(&trace).unwrap()),
         ("trace text", trace.render()),
     ] {

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use clawkit_core::{
-    Context, CoreError, EventStream, ExtraParamsContext, HookTrace, ModelApi, ProviderPlugin,
+    Context, CoreErrorKind, EventStream, ExtraParamsContext, HookTrace, ModelApi, ProviderPlugin,
     Runtime, RuntimeModel, SharedStreamFn, StopReason, StreamEvent, StreamFnContext, StreamRequest,
     StreamSetup, WrapStreamFnContext,
 };
@@ -165,7 +165,7 @@ fn no_provider_stream_and_no_transport_is_a_typed_error() {
     let error = runtime
         .build_stream_fn(&StreamSetup::new(model("acme")), None, None)
         .unwrap_err();
-    assert!(matches!(error, CoreError::NoTransport { .. }));
+    assert_eq!(error.kind(), CoreErrorKind::NoTransport);
     assert_eq!(
         error.to_string(),
         "no transport for model \"acme/m1\": api \"openai-completions\" has none built in and the provider does not create one"

@@ -3,7 +3,8 @@
 
 use crate::{finished_text, stream_answer};
 use clawkit_core::{
-    AuthRequest, Context, CoreError, Env, ModelApi, RowSource, Runtime, RuntimeModel, StreamEvent,
+    AuthRequest, Context, CoreErrorKind, Env, ModelApi, RowSource, Runtime, RuntimeModel,
+    StreamEvent,
 };
 use clawkit_providers::{anthropic, builtin_plugins, google, ollama, openai, openai_compatible};
 use clawkit_testkit::{Script, ScriptedServer, block_on};
@@ -126,7 +127,7 @@ fn auth_reads_each_providers_env_vars_and_names_them_when_missing() {
     let missing = runtime
         .resolve_auth("anthropic", &AuthRequest::default(), None)
         .unwrap_err();
-    assert!(matches!(missing, CoreError::MissingAuth { .. }));
+    assert_eq!(missing.kind(), CoreErrorKind::MissingAuth);
     assert!(
         missing.to_string().contains("ANTHROPIC_API_KEY"),
         "{missing}"

@@ -5,7 +5,7 @@ use crate::{finished_text, stream_answer};
 use std::time::{Duration, Instant};
 
 use clawkit_core::{
-    AuthKind, AuthRequest, AuthSource, Catalog, Config, Context, DynamicModelContext, Env,
+    AuthRequest, AuthSource, Catalog, Config, Context, CredentialKind, DynamicModelContext, Env,
     MaxTokensField, ModelApi, RowSource, Runtime,
 };
 use clawkit_providers::ollama;
@@ -298,7 +298,7 @@ fn auth_resolves_without_any_env_var() {
             .resolve_auth("ollama", &AuthRequest::default(), None)
             .unwrap();
         assert_eq!(auth.api_key.expose(), ollama::LOCAL_MARKER);
-        assert_eq!(auth.mode, AuthKind::None);
+        assert_eq!(auth.mode, CredentialKind::None);
         assert!(
             matches!(auth.source, AuthSource::Plugin { .. }),
             "{:?}",

@@ -4,7 +4,7 @@
 
 use crate::{finished_text, stream_answer};
 use clawkit_core::{
-    AuthRequest, AuthSource, Catalog, Config, Context, CoreError, DynamicModelContext, Env,
+    AuthRequest, AuthSource, Catalog, Config, Context, CoreErrorKind, DynamicModelContext, Env,
     LOCAL_AUTH_MARKER, MaxTokensField, ModelApi, Runtime,
 };
 use clawkit_providers::openai_compatible::{self, API_KEY_ENV, BASE_URL_ENV};
@@ -246,7 +246,7 @@ fn auth_is_optional_on_loopback_and_required_elsewhere() {
         ),
     ] {
         let error = resolve(env, config).unwrap_err();
-        assert!(matches!(error, CoreError::MissingAuth { .. }), "{error:?}");
+        assert_eq!(error.kind(), CoreErrorKind::MissingAuth, "{error:?}");
         assert_eq!(
             error.to_string(),
             "no API key found for provider \"openai-compatible\"; set OPENAI_COMPATIBLE_API_KEY"

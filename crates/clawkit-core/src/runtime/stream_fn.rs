@@ -10,9 +10,10 @@ use serde_json::{Map, Value};
 use crate::error::CoreError;
 use crate::hooks::{ExtraParamsContext, StreamFnContext, WrapStreamFnContext};
 use crate::model::{RuntimeModel, ThinkingLevel};
-use crate::runtime::Runtime;
 use crate::stream::{EventStream, SharedStreamFn, StreamFn, StreamRequest};
 use crate::trace::{HookTrace, Tracer};
+
+use super::Runtime;
 
 /// What a stream function is built for: the resolved model, the merged
 /// extra params and the `/think` level.
@@ -54,16 +55,16 @@ impl StreamSetup {
 /// A built stream function and the params it was built with.
 #[derive(Clone)]
 #[non_exhaustive]
-pub struct BuiltStream {
+pub struct PreparedStreamFn {
     /// Call this to stream.
     pub stream_fn: SharedStreamFn,
     /// The extra params after `prepareExtraParams`.
     pub extra_params: Map<String, Value>,
 }
 
-impl std::fmt::Debug for BuiltStream {
+impl std::fmt::Debug for PreparedStreamFn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BuiltStream")
+        f.debug_struct("PreparedStreamFn")
             .field("extra_params", &self.extra_params)
             .finish_non_exhaustive()
     }
@@ -77,14 +78,14 @@ impl Runtime {
     /// fills `temperature` and `max_tokens` from the params when the call
     /// does not set them; then the owner's `wrapStreamFn` around the result.
     ///
-    /// Fails with [`CoreError::NoTransport`] when neither the provider nor
+    /// Fails with [`CoreErrorKind::NoTransport`](crate::CoreErrorKind::NoTransport) when neither the provider nor
     /// `transport` supplies a stream function.
     pub fn build_stream_fn(
         &self,
         setup: &StreamSetup,
         transport: Option<SharedStreamFn>,
         trace: Option<&mut HookTrace>,
-    ) -> Result<BuiltStream, CoreError> {
+    ) -> Result<PreparedStreamFn, CoreError> {
         let mut tracer = Tracer::new(trace);
         let model = &setup.model;
         let owner = self.owner(&model.provider);
@@ -117,13 +118,9 @@ impl Runtime {
             );
             created
         });
-        let base = created
-            .or(transport)
-            .ok_or_else(|| CoreError::NoTransport {
-                provider: model.provider.clone(),
-                model: model.id.clone(),
-                api: model.api.as_str().to_owned(),
-            })?;
+        let base = created.or(transport).ok_or_else(|| {
+            CoreError::no_transport(&model.provider, &model.id, model.api.as_str())
+        })?;
 
         let mut stream_fn = OptionDefaults::layer(base, &extra_params);
         if let Some(owner) = owner {
@@ -145,7 +142,7 @@ impl Runtime {
                 stream_fn = wrapped;
             }
         }
-        Ok(BuiltStream {
+        Ok(PreparedStreamFn {
             stream_fn,
             extra_params,
         })

@@ -14,8 +14,8 @@ use std::task::{Context as TaskContext, Poll};
 use futures::Stream;
 use futures::task::AtomicWaker;
 
+use super::EventStream;
 use crate::event::{ErrorKind, StreamEvent};
-use crate::stream::EventStream;
 
 /// Enforces exactly one terminal event. Box it once at the boundary.
 #[must_use = "streams do nothing unless polled"]

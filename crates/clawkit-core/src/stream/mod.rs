@@ -1,12 +1,18 @@
-//! `StreamFn`: (model, context, options) → a stream of normalized events,
-//! and the request-body patch chain wrappers use.
+//! The stream-function contract: `StreamFn`: (model, context, options) → a
+//! stream of normalized events, the request-body patch chain wrappers use,
+//! the terminal-event layer and cancellation (`terminal.rs`), and the
+//! built-in transports a runtime may be given (`transports.rs`).
 //!
 //! # Wrapper order
 //!
-//! A wrapper is a [`StreamFn`] around an inner one. Wrappers are applied
-//! innermost first: the transport, then `createStreamFn` if any, then each
-//! `wrapStreamFn` layer around the previous result. At call time the
-//! outermost runs first and hands the request inward:
+//! A wrapper is a [`StreamFn`] around an inner one. `Runtime::build_stream_fn`
+//! builds the chain from the inside out: the base is the owner's
+//! `createStreamFn` result, else the transport for the model's API
+//! (`createStreamFn` replaces the transport, it does not wrap it); around
+//! the base, the generic options layer (only when the params set
+//! `temperature` or `maxTokens`); around that, the owner's `wrapStreamFn`
+//! result, the outermost (it may stack layers of its own inside). At call
+//! time the outermost runs first and hands the request inward:
 //!
 //! ```text
 //!   caller ──▶ outer wrapper ──▶ inner wrapper ──▶ transport ──▶ HTTP
@@ -32,6 +38,12 @@ use crate::context::Context;
 use crate::event::StreamEvent;
 use crate::model::{RuntimeModel, ThinkingLevel};
 use crate::secret::ApiKey;
+
+mod terminal;
+mod transports;
+
+pub use self::terminal::{Cancellation, Cancelled, Terminated};
+pub use self::transports::Transports;
 
 /// A stream of normalized events ending in exactly one terminal event.
 pub type EventStream = Pin<Box<dyn Stream<Item = StreamEvent> + Send + 'static>>;
@@ -78,12 +90,6 @@ where
 /// A shareable [`StreamFn`].
 pub type SharedStreamFn = Arc<dyn StreamFn>;
 
-/// Supplies the stream function for an API; `clawkit_http` implements it for the built-in four.
-pub trait Transports: Send + Sync {
-    /// The transport for `api`, if this set has one.
-    fn transport_for(&self, api: &crate::model::ModelApi) -> Option<SharedStreamFn>;
-}
-
 /// A request-body patch: gets the JSON body and the model.
 pub type PayloadPatch = Arc<dyn Fn(&mut Value, &RuntimeModel) + Send + Sync>;
 
@@ -117,7 +123,7 @@ pub struct StreamOptions {
     /// Provider-specific body parameters merged into the request.
     pub extra_params: Map<String, Value>,
     /// Cancels the call; the stream then ends with a `cancelled` error.
-    pub cancellation: Option<crate::terminal::Cancellation>,
+    pub cancellation: Option<terminal::Cancellation>,
     payload_hooks: Vec<PayloadHook>,
 }
 

@@ -33,7 +33,6 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use url::Url;
 
-use crate::auth_resolve::AuthRequest;
 use crate::catalog::Catalog;
 use crate::context::{Context, Message, Tool};
 use crate::error::CoreError;
@@ -47,12 +46,11 @@ use crate::model::{RuntimeModel, ThinkingLevel};
 use crate::output_text::BlockRewriter;
 use crate::plugin::ProviderPlugin;
 use crate::replay::{ReplayChange, fallback_policy, sanitize_history, validate_turns};
-use crate::runtime::Runtime;
+use crate::runtime::{AuthRequest, Runtime, StreamSetup};
 use crate::stream::{
-    EventStream, HeaderPrecedence, SharedStreamFn, StreamFn, StreamOptions, StreamRequest,
+    Cancellation, EventStream, HeaderPrecedence, SharedStreamFn, StreamFn, StreamOptions,
+    StreamRequest,
 };
-use crate::stream_build::StreamSetup;
-use crate::terminal::Cancellation;
 use crate::text_transform::TextTransforms;
 use crate::trace::{HookTrace, TraceOutcome, Tracer};
 
@@ -422,11 +420,7 @@ impl Runtime {
                 Ok(()) => tracer.with("onModelSelected", Some(id), || TraceOutcome::NotHandled),
                 Err(source) => {
                     tracer.failed("onModelSelected", id, &source);
-                    return Err(CoreError::Hook {
-                        provider: id.clone(),
-                        hook: "onModelSelected",
-                        source,
-                    });
+                    return Err(CoreError::hook_failed(id, "onModelSelected", source));
                 }
             }
         }
@@ -456,7 +450,7 @@ impl Runtime {
         }
         let auth = self.resolve_auth(&model.provider, &auth_request, on(recording, trace))?;
         let credential = self
-            .runtime_auth(&model, &auth, on(recording, trace))
+            .request_credential(&model, &auth, on(recording, trace))
             .await?;
         if let Some(url) = request.base_url.clone().or(credential.base_url.clone()) {
             model.base_url = url;
@@ -785,11 +779,7 @@ fn hook_failed(
     source: crate::error::PluginError,
 ) -> CoreError {
     tracer.failed(hook, provider, &source);
-    CoreError::Hook {
-        provider: provider.to_owned(),
-        hook,
-        source,
-    }
+    CoreError::hook_failed(provider, hook, source)
 }
 
 /// Splits off the trailing user messages (the turn being asked) from the history.

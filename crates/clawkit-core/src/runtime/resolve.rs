@@ -23,8 +23,9 @@ use crate::hooks::{
     DynamicModelContext, ModelRefContext, Preparation, ResolvedModelContext, TransportContext,
 };
 use crate::model::RuntimeModel;
-use crate::runtime::Runtime;
 use crate::trace::{HookTrace, Tracer};
+
+use super::Runtime;
 
 /// A parsed model reference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -45,10 +46,10 @@ impl Runtime {
         let input = input.trim();
         if let Some((provider, model)) = input.split_once('/') {
             if provider.trim().is_empty() || model.trim().is_empty() {
-                return Err(CoreError::InvalidModelRef {
-                    input: input.to_owned(),
-                    reason: "expected provider/model".to_owned(),
-                });
+                return Err(CoreError::invalid_model_ref(
+                    input,
+                    "expected provider/model",
+                ));
             }
             return Ok(ModelRef {
                 provider: normalize_provider_id(provider),
@@ -60,11 +61,10 @@ impl Runtime {
                 provider: provider.to_owned(),
                 model: input.to_owned(),
             }),
-            None => Err(CoreError::InvalidModelRef {
-                input: input.to_owned(),
-                reason: "it is not provider/model and no plugin claims it in modelSupport"
-                    .to_owned(),
-            }),
+            None => Err(CoreError::invalid_model_ref(
+                input,
+                "it is not provider/model and no plugin claims it in modelSupport",
+            )),
         }
     }
 
@@ -90,10 +90,10 @@ impl Runtime {
                 .providers
                 .iter()
                 .flat_map(|r| r.ids.iter().map(String::as_str));
-            return Err(CoreError::UnknownProvider {
-                provider: provider.to_owned(),
-                suggestions: Runtime::suggestions(provider, known),
-            });
+            return Err(CoreError::unknown_provider(
+                provider,
+                Runtime::suggestions(provider, known),
+            ));
         }
 
         let model_id = self
@@ -118,12 +118,12 @@ impl Runtime {
         }
         let Some(model) = model else {
             let known = catalog.model_ids(provider);
-            return Err(CoreError::UnknownModel {
-                provider: provider.to_owned(),
-                model: model_id.clone(),
-                suggestions: Runtime::suggestions(&model_id, known.into_iter()),
-                hint: None,
-            });
+            return Err(CoreError::unknown_model(
+                provider,
+                &model_id,
+                Runtime::suggestions(&model_id, known.into_iter()),
+                None,
+            ));
         };
 
         let ctx = ResolvedModelContext {
@@ -227,11 +227,11 @@ impl Runtime {
             }
             Err(source) => {
                 tracer.failed("prepareDynamicModel", registered.id(), &source);
-                Err(CoreError::Hook {
-                    provider: registered.id().to_owned(),
-                    hook: "prepareDynamicModel",
+                Err(CoreError::hook_failed(
+                    registered.id(),
+                    "prepareDynamicModel",
                     source,
-                })
+                ))
             }
         }
     }

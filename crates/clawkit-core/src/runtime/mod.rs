@@ -36,17 +36,31 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::auth::AuthStore;
-use crate::clock::{Clock, SystemClock};
+use crate::clock::Clock;
 use crate::config::Config;
-use crate::entry::{PluginApi, PluginEntry};
 use crate::env::Env;
 use crate::error::CoreError;
-use crate::hooks::RuntimeAuth;
+use crate::hooks::RequestCredential;
 use crate::hooks::{ErrorContext, ProviderConfigContext};
-use crate::model::{FailoverReason, ProviderConfig};
+use crate::model::{FailoverReason, ModelApi, ProviderConfig};
 use crate::plugin::ProviderPlugin;
+use crate::stream::{SharedStreamFn, Transports};
 use crate::text_transform::TextTransforms;
 use crate::trace::{HookTrace, Tracer};
+
+mod auth;
+mod builder;
+mod catalog;
+mod config;
+mod resolve;
+mod stream_fn;
+mod turn;
+
+pub use self::auth::{AuthRequest, RUNTIME_AUTH_REFRESH_MARGIN_MS, generic_missing_auth_message};
+pub use self::builder::RuntimeBuilder;
+pub use self::resolve::ModelRef;
+pub use self::stream_fn::{PreparedStreamFn, StreamSetup};
+pub use self::turn::{ThinkingDecision, TraceHandle, Turn, TurnReport, TurnRequest};
 
 /// How long one catalog may run before it is skipped (OpenClaw's 15 s).
 pub const DEFAULT_CATALOG_TIMEOUT: Duration = Duration::from_secs(15);
@@ -122,8 +136,9 @@ pub struct Runtime {
     pub(crate) store: AuthStore,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) catalog_timeout: Duration,
-    pub(crate) runtime_auth: Mutex<HashMap<String, Arc<futures::lock::Mutex<Option<RuntimeAuth>>>>>,
-    pub(crate) transports: Option<Arc<dyn crate::stream::Transports>>,
+    pub(crate) transports: Option<Arc<dyn Transports>>,
+    pub(crate) request_credentials:
+        Mutex<HashMap<String, Arc<futures::lock::Mutex<Option<RequestCredential>>>>>,
     diagnostics: Vec<RegistrationDiagnostic>,
 }
 
@@ -136,134 +151,10 @@ impl std::fmt::Debug for Runtime {
     }
 }
 
-/// Builder of a [`Runtime`].
-#[must_use]
-pub struct RuntimeBuilder {
-    entries: Vec<Box<dyn PluginEntry>>,
-    config: Config,
-    env: Env,
-    store: AuthStore,
-    clock: Arc<dyn Clock>,
-    catalog_timeout: Duration,
-    transports: Option<Arc<dyn crate::stream::Transports>>,
-}
-
-impl RuntimeBuilder {
-    /// The transports for each API (`clawkit_http::BuiltinTransports` for the built-in four).
-    pub fn transports(mut self, transports: impl crate::stream::Transports + 'static) -> Self {
-        self.transports = Some(Arc::new(transports));
-        self
-    }
-
-    /// Registers a plugin; plugins are registered in the order given, and the
-    /// first to claim a provider id owns it.
-    pub fn plugin(mut self, entry: impl PluginEntry + 'static) -> Self {
-        self.entries.push(Box::new(entry));
-        self
-    }
-
-    /// Registers a boxed plugin.
-    pub fn boxed_plugin(mut self, entry: Box<dyn PluginEntry>) -> Self {
-        self.entries.push(entry);
-        self
-    }
-
-    /// The user config (`models.providers`, …).
-    pub fn config(mut self, config: Config) -> Self {
-        self.config = config;
-        self
-    }
-
-    /// The environment (default: empty; use [`Env::from_process`] for the real one).
-    pub fn env(mut self, env: Env) -> Self {
-        self.env = env;
-        self
-    }
-
-    /// Stored auth profiles.
-    pub fn auth_store(mut self, store: AuthStore) -> Self {
-        self.store = store;
-        self
-    }
-
-    /// The clock used for credential expiry.
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
-        self.clock = clock;
-        self
-    }
-
-    /// How long one catalog may run.
-    pub fn catalog_timeout(mut self, timeout: Duration) -> Self {
-        self.catalog_timeout = timeout;
-        self
-    }
-
-    /// Registers every plugin.
-    ///
-    /// Fails only when a `modelSupport` pattern does not compile (the
-    /// manifest check reports that too). Dropped providers and duplicate ids
-    /// are listed in [`Runtime::diagnostics`].
-    pub fn build(self) -> Result<Runtime, CoreError> {
-        let mut runtime = Runtime {
-            providers: Vec::new(),
-            owners: HashMap::new(),
-            model_support: Vec::new(),
-            manifests: Vec::new(),
-            auth_aliases: HashMap::new(),
-            text_transforms: TextTransforms::new(),
-            config: Arc::new(self.config),
-            env: Arc::new(self.env),
-            store: self.store,
-            clock: self.clock,
-            catalog_timeout: self.catalog_timeout,
-            runtime_auth: Mutex::new(HashMap::new()),
-            transports: self.transports,
-            diagnostics: Vec::new(),
-        };
-        for entry in &self.entries {
-            let plugin_id = entry.id().trim().to_owned();
-            let manifest = entry.manifest().cloned().map(Arc::new);
-            if let Some(manifest) = &manifest {
-                runtime.manifests.push(manifest.clone());
-            }
-            let mut api = PluginApi::new(&plugin_id);
-            entry.register(&mut api);
-            for transforms in api.text_transforms {
-                runtime.text_transforms.extend(&transforms);
-            }
-            let first_of_plugin = runtime.providers.len();
-            for provider in api.providers {
-                runtime.add_provider(&plugin_id, provider);
-            }
-            if let Some(manifest) = &manifest {
-                runtime.add_model_support(&plugin_id, manifest, first_of_plugin)?;
-            }
-        }
-        runtime.build_auth_aliases();
-        Ok(runtime)
-    }
-}
-
 impl Runtime {
     /// Starts a runtime.
     pub fn builder() -> RuntimeBuilder {
-        RuntimeBuilder {
-            entries: Vec::new(),
-            config: Config::new(),
-            env: Env::new(),
-            store: AuthStore::new(),
-            clock: Arc::new(SystemClock),
-            catalog_timeout: DEFAULT_CATALOG_TIMEOUT,
-            transports: None,
-        }
-    }
-
-    /// The transport the runtime was given for `api`.
-    pub(crate) fn transport_for(
-        &self,
-        api: &crate::model::ModelApi,
-    ) -> Option<crate::stream::SharedStreamFn> {
-        self.transports.as_ref()?.transport_for(api)
+        RuntimeBuilder::new()
     }
 
     fn add_provider(&mut self, plugin_id: &str, provider: Arc<dyn ProviderPlugin>) {
@@ -357,12 +248,7 @@ impl Runtime {
         let patterns = support
             .model_patterns
             .iter()
-            .map(|p| {
-                Regex::new(p).map_err(|e| CoreError::InvalidPattern {
-                    pattern: p.clone(),
-                    reason: e.to_string(),
-                })
-            })
+            .map(|p| Regex::new(p).map_err(|e| CoreError::invalid_pattern(p, e)))
             .collect::<Result<Vec<_>, _>>()?;
         self.model_support.push(ModelSupportRule {
             provider,
@@ -459,6 +345,12 @@ impl Runtime {
         &self.env
     }
 
+    /// The stream function of `api` from the builder's
+    /// [`transports`](RuntimeBuilder::transports), if it has one.
+    pub(crate) fn transport_for(&self, api: &ModelApi) -> Option<SharedStreamFn> {
+        self.transports.as_ref()?.transport_for(api)
+    }
+
     /// The text transforms for `provider`: every plugin's registered
     /// transforms in registry order, then the provider's own.
     ///
@@ -509,7 +401,15 @@ impl Runtime {
         config: &ProviderConfig,
         trace: Option<&mut HookTrace>,
     ) -> Option<ProviderConfig> {
-        let mut tracer = Tracer::new(trace);
+        self.normalize_config_traced(provider, config, &mut Tracer::new(trace))
+    }
+
+    pub(crate) fn normalize_config_traced(
+        &self,
+        provider: &str,
+        config: &ProviderConfig,
+        tracer: &mut Tracer<'_>,
+    ) -> Option<ProviderConfig> {
         let ctx = ProviderConfigContext {
             provider: provider.to_owned(),
             provider_config: config.clone(),

@@ -14,9 +14,10 @@
 //!    message naming the env vars to set.
 //!
 //! The key found then goes through `formatApiKey`. At request time,
-//! [`Runtime::runtime_auth`] runs `prepareRuntimeAuth` and caches its result
+//! [`Runtime::request_credential`] runs `prepareRuntimeAuth` and caches its result
 //! until it expires; concurrent callers share one refresh.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use clawkit_manifest::normalize_provider_id;
@@ -24,13 +25,14 @@ use clawkit_manifest::normalize_provider_id;
 use crate::auth::{AuthSource, LOCAL_AUTH_MARKER, ResolvedAuth, is_loopback_url};
 use crate::error::CoreError;
 use crate::hooks::{
-    AuthCredential, AuthDoctorContext, AuthKind, AuthLookupContext, RuntimeAuth,
-    RuntimeAuthContext, SyntheticAuthContext,
+    AuthCredential, AuthDoctorContext, AuthLookupContext, CredentialKind, ProviderKey,
+    RequestCredential, RuntimeAuthContext, SyntheticAuthContext,
 };
 use crate::model::{ApiKeyInput, ProviderConfig, RuntimeModel};
-use crate::runtime::Runtime;
 use crate::secret::ApiKey;
 use crate::trace::{HookTrace, Tracer};
+
+use super::Runtime;
 
 /// Refresh a runtime credential this long before it expires.
 pub const RUNTIME_AUTH_REFRESH_MARGIN_MS: u64 = 30_000;
@@ -151,19 +153,18 @@ impl Runtime {
             return Ok(Some(resolved(
                 key.clone(),
                 AuthSource::Explicit,
-                AuthKind::ApiKey,
+                CredentialKind::ApiKey,
                 None,
             )));
         }
         if let Some(profile_id) = &request.profile_id {
-            let profile = self
-                .store
-                .get(profile_id)
-                .ok_or_else(|| CoreError::MissingAuth {
-                    provider: provider.to_owned(),
-                    message: format!("no credentials found for profile \"{profile_id}\""),
-                    env_vars: Vec::new(),
-                })?;
+            let profile = self.store.get(profile_id).ok_or_else(|| {
+                CoreError::missing_auth(
+                    provider,
+                    format!("no credentials found for profile \"{profile_id}\""),
+                    Vec::new(),
+                )
+            })?;
             let credential = &profile.credential;
             return Ok(Some(resolved(
                 credential.key.clone(),
@@ -198,6 +199,7 @@ impl Runtime {
                 provider: provider.to_owned(),
                 config: Arc::clone(&self.config),
                 provider_config: provider_config.clone(),
+                env: Arc::clone(&self.env),
                 resolved_api_key: profile.as_ref().map(|p| p.api_key.clone()),
             };
             self.with_owner(provider, "shouldDeferSyntheticProfileAuth", tracer, |p| {
@@ -224,7 +226,7 @@ impl Runtime {
             return Ok(Some(resolved(
                 ApiKey::new(LOCAL_AUTH_MARKER),
                 AuthSource::SyntheticLocal,
-                AuthKind::None,
+                CredentialKind::None,
                 None,
             )));
         }
@@ -233,6 +235,7 @@ impl Runtime {
             config: Arc::clone(&self.config),
             provider_config,
             resolved_api_key: None,
+            env: Arc::clone(&self.env),
         };
         let synthetic = self.with_owner(provider, "resolveSyntheticAuth", tracer, |p| {
             p.resolve_synthetic_auth(&ctx)
@@ -257,9 +260,9 @@ impl Runtime {
         for name in self.auth_env_vars(provider) {
             if let Some(key) = self.env.non_empty(&name) {
                 let mode = if name.contains("OAUTH_TOKEN") {
-                    AuthKind::OAuth
+                    CredentialKind::OAuth
                 } else {
-                    AuthKind::ApiKey
+                    CredentialKind::ApiKey
                 };
                 return Some(resolved(key.clone(), AuthSource::Env { name }, mode, None));
             }
@@ -269,7 +272,7 @@ impl Runtime {
                 return Some(resolved(
                     key.clone(),
                     AuthSource::Config,
-                    AuthKind::ApiKey,
+                    CredentialKind::ApiKey,
                     None,
                 ));
             }
@@ -278,7 +281,7 @@ impl Runtime {
                     return Some(resolved(
                         key.clone(),
                         AuthSource::ConfigEnvMarker { name: name.clone() },
-                        AuthKind::ApiKey,
+                        CredentialKind::ApiKey,
                         None,
                     ));
                 }
@@ -290,7 +293,7 @@ impl Runtime {
             p.resolve_config_api_key(&ctx)
         })
         .filter(|key| !key.is_blank())
-        .map(|key| resolved(key, AuthSource::ConfigHook, AuthKind::ApiKey, None))
+        .map(|key| resolved(key, AuthSource::ConfigHook, CredentialKind::ApiKey, None))
     }
 
     fn lookup_context(&self, provider: &str, auth_id: &str) -> AuthLookupContext {
@@ -309,11 +312,7 @@ impl Runtime {
             p.build_missing_auth_message(&ctx)
         });
         let message = custom.unwrap_or_else(|| generic_missing_auth_message(provider, &env_vars));
-        CoreError::MissingAuth {
-            provider: provider.to_owned(),
-            message,
-            env_vars,
-        }
+        CoreError::missing_auth(provider, message, env_vars)
     }
 
     /// `buildAuthDoctorHint` of the provider's owner.
@@ -335,19 +334,19 @@ impl Runtime {
     /// provider's owner (or the resolved key when it has none), cached until
     /// [`RUNTIME_AUTH_REFRESH_MARGIN_MS`] before its `expires_at`. Concurrent
     /// callers wait for one refresh and share its result.
-    pub async fn runtime_auth(
+    pub async fn request_credential(
         &self,
         model: &RuntimeModel,
         auth: &ResolvedAuth,
         trace: Option<&mut HookTrace>,
-    ) -> Result<RuntimeAuth, CoreError> {
+    ) -> Result<RequestCredential, CoreError> {
         let mut tracer = Tracer::new(trace);
         let Some(owner) = self.owner(&model.provider) else {
-            return Ok(RuntimeAuth::new(auth.api_key.clone()));
+            return Ok(RequestCredential::new(auth.api_key.clone()));
         };
         let slot = {
             let key = format!("{}/{}", owner.id(), model.id);
-            let mut cache = match self.runtime_auth.lock() {
+            let mut cache = match self.request_credentials.lock() {
                 Ok(cache) => cache,
                 Err(poisoned) => poisoned.into_inner(),
             };
@@ -380,25 +379,41 @@ impl Runtime {
                 Ok(prepared)
             }
             Ok(None) => {
-                tracer.option::<RuntimeAuth>("prepareRuntimeAuth", owner.id(), &None);
-                Ok(RuntimeAuth::new(auth.api_key.clone()))
+                tracer.option::<RequestCredential>("prepareRuntimeAuth", owner.id(), &None);
+                Ok(RequestCredential::new(auth.api_key.clone()))
             }
             Err(source) => {
                 tracer.failed("prepareRuntimeAuth", owner.id(), &source);
-                Err(CoreError::Hook {
-                    provider: owner.id().to_owned(),
-                    hook: "prepareRuntimeAuth",
+                Err(CoreError::hook_failed(
+                    owner.id(),
+                    "prepareRuntimeAuth",
                     source,
-                })
+                ))
             }
         }
+    }
+
+    /// The key each registered provider id resolves to, for catalog contexts.
+    pub(super) fn catalog_keys(&self) -> HashMap<String, ProviderKey> {
+        let mut keys = HashMap::new();
+        for registered in &self.providers {
+            for id in &registered.ids {
+                if let Ok(auth) = self.resolve_auth(id, &AuthRequest::default(), None) {
+                    keys.insert(
+                        id.clone(),
+                        ProviderKey::new(auth.api_key, auth.source.to_string()),
+                    );
+                }
+            }
+        }
+        keys
     }
 }
 
 fn resolved(
     api_key: ApiKey,
     source: AuthSource,
-    mode: AuthKind,
+    mode: CredentialKind,
     profile_id: Option<String>,
 ) -> ResolvedAuth {
     ResolvedAuth {
