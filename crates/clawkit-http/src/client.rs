@@ -13,6 +13,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::error::{HttpError, HttpErrorKind, parse_retry_after, status_error};
+use crate::redact::{is_sensitive_header, redacted_url};
 use crate::retry::RetryPolicy;
 
 /// Limits of an [`HttpClient`].
@@ -299,16 +300,6 @@ fn header_map(headers: &BTreeMap<String, String>) -> Result<HeaderMap, HttpError
     Ok(map)
 }
 
-/// Headers that carry credentials.
-pub(crate) fn is_sensitive_header(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    name == "authorization"
-        || name == "x-api-key"
-        || name == "x-goog-api-key"
-        || name == "api-key"
-        || name.contains("token")
-}
-
 /// `x-request-id`, else `request-id`.
 pub(crate) fn request_id(headers: &HeaderMap) -> Option<String> {
     ["x-request-id", "request-id"]
@@ -352,16 +343,6 @@ fn send_error(label: &str, error: reqwest::Error) -> HttpError {
         format!("{label}: {what} ({url})")
     };
     HttpError::new(kind, message).with_source(error.without_url())
-}
-
-/// A URL without its query string, user info or fragment (keys live there).
-pub(crate) fn redacted_url(url: &Url) -> String {
-    let mut url = url.clone();
-    url.set_query(None);
-    url.set_fragment(None);
-    let _ = url.set_username("");
-    let _ = url.set_password(None);
-    url.to_string()
 }
 
 pub(crate) struct CappedRead {
@@ -441,14 +422,6 @@ mod tests {
         ] {
             assert!(!host_allowed(&blocked.parse().unwrap(), &list), "{blocked}");
         }
-    }
-
-    #[test]
-    fn urls_lose_their_query_and_user_info_in_messages() {
-        let url: Url = "https://user:pw@example.com/v1/models?key=AIzaSECRET#frag"
-            .parse()
-            .unwrap();
-        assert_eq!(redacted_url(&url), "https://example.com/v1/models");
     }
 
     #[test]
