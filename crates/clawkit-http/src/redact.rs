@@ -3,6 +3,8 @@
 //! bodies, messages and recorded content; URLs lose their query and user
 //! info; credential headers are recognized so they can be marked sensitive.
 
+use std::collections::BTreeMap;
+
 use url::Url;
 
 /// Removes the request's own credentials and anything shaped like a key.
@@ -70,6 +72,22 @@ pub(crate) fn is_sensitive_header(name: &str) -> bool {
         || name.contains("token")
 }
 
+/// The credentials in `headers`, to scrub from what a call reports: each
+/// credential header's value, and the token of an `<scheme> <token>` value.
+pub(crate) fn header_secrets(headers: &BTreeMap<String, String>) -> Vec<&str> {
+    let mut secrets = Vec::new();
+    for (name, value) in headers {
+        if !is_sensitive_header(name) {
+            continue;
+        }
+        secrets.push(value.as_str());
+        if let Some((_, token)) = value.split_once(' ') {
+            secrets.push(token.trim());
+        }
+    }
+    secrets
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,5 +98,31 @@ mod tests {
             .parse()
             .unwrap();
         assert_eq!(redacted_url(&url), "https://example.com/v1/models");
+    }
+
+    #[test]
+    fn credential_header_values_and_bearer_tokens_are_secrets() {
+        let headers: BTreeMap<String, String> = [
+            (
+                "Authorization".to_owned(),
+                "Bearer local-token-1234".to_owned(),
+            ),
+            ("x-goog-api-key".to_owned(), "goog-key-5678".to_owned()),
+            ("Accept".to_owned(), "application/json".to_owned()),
+        ]
+        .into();
+        let secrets = header_secrets(&headers);
+        assert_eq!(
+            secrets,
+            [
+                "Bearer local-token-1234",
+                "local-token-1234",
+                "goog-key-5678"
+            ]
+        );
+        assert_eq!(
+            redact("no local-token-1234 here", &secrets),
+            format!("no {} here", clawkit_core::REDACTED)
+        );
     }
 }
