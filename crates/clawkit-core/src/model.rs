@@ -768,14 +768,24 @@ impl Usage {
 
     /// Sets `cost` from per-million-token prices.
     ///
+    /// Each component, and the total (the sum of the rounded components),
+    /// is rounded once to 1e-12 USD, so that costs read as the decimals
+    /// they are (`2.7e-6`, not `2.6999999999999996e-6`). Nothing real is
+    /// lost: prices are quoted per million tokens with at most six decimal
+    /// places, so an exact cost is a whole number of 1e-12 USD, while the
+    /// binary float noise sits many digits below. Costs of 9 007 USD or more
+    /// (where an `f64` no longer resolves 1e-12) are left as computed.
+    ///
     /// ```
     /// use clawkit_core::{ModelCost, Usage};
     ///
     /// let usage = Usage::new(1_000_000, 500_000, 0, 0).priced(&ModelCost::new(3.0, 15.0, 0.3, 3.75));
     /// assert_eq!(usage.cost.unwrap().total, 10.5);
+    /// let usage = Usage::new(9, 0, 0, 0).priced(&ModelCost::new(0.3, 2.5, 0.0, 0.0));
+    /// assert_eq!(usage.cost.unwrap().input, 2.7e-6);
     /// ```
     pub fn priced(mut self, prices: &ModelCost) -> Self {
-        let per_token = |tokens: u64, price: f64| tokens as f64 * price / 1_000_000.0;
+        let per_token = |tokens: u64, price: f64| round_cost(tokens as f64 * price / 1_000_000.0);
         let cost = UsageCost {
             input: per_token(self.input, prices.input),
             output: per_token(self.output, prices.output),
@@ -784,10 +794,23 @@ impl Usage {
             total: 0.0,
         };
         self.cost = Some(UsageCost {
-            total: cost.input + cost.output + cost.cache_read + cost.cache_write,
+            total: round_cost(cost.input + cost.output + cost.cache_read + cost.cache_write),
             ..cost
         });
         self
+    }
+}
+
+/// `usd` rounded to 1e-12 USD (see [`Usage::priced`]); unchanged where an
+/// `f64` cannot resolve that (non-finite, or 2^53 × 1e-12 USD and more).
+fn round_cost(usd: f64) -> f64 {
+    const PER_USD: f64 = 1e12;
+    const EXACT_BELOW: f64 = 9_007_199_254_740_992.0; // 2^53
+    let scaled = usd * PER_USD;
+    if scaled.is_finite() && scaled.abs() < EXACT_BELOW {
+        scaled.round() / PER_USD
+    } else {
+        usd
     }
 }
 
@@ -808,6 +831,29 @@ pub struct UsageCost {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn costs_are_rounded_once_to_a_millionth_of_a_microdollar() {
+        let gemini = ModelCost::new(0.3, 2.5, 0.0, 0.0);
+        let cost = Usage::new(9, 0, 0, 0).priced(&gemini).cost.unwrap();
+        // 9 × 0.3 / 1e6 is 2.6999999999999996e-6 in plain f64 arithmetic.
+        assert_eq!((cost.input, cost.total), (2.7e-6, 2.7e-6));
+        let cost = Usage::new(8, 9, 0, 0).priced(&gemini).cost.unwrap();
+        // 2.4e-6 + 2.25e-5 is 0.000024900000000000002 unrounded.
+        assert_eq!(cost.total, 2.49e-5);
+        assert_eq!(
+            serde_json::to_value(cost).unwrap(),
+            json!({"input": 2.4e-6, "output": 2.25e-5, "cacheRead": 0.0, "cacheWrite": 0.0, "total": 2.49e-5})
+        );
+        // The unit is 1e-12 USD: 1.5e-12 rounds to 2e-12, 4e-13 to nothing.
+        let tiny = Usage::new(1, 0, 0, 0).priced(&ModelCost::new(0.0000015, 0.0, 0.0, 0.0));
+        assert_eq!(tiny.cost.unwrap().input, 2e-12);
+        let tinier = Usage::new(1, 0, 0, 0).priced(&ModelCost::new(0.0000004, 0.0, 0.0, 0.0));
+        assert_eq!(tinier.cost.unwrap().input, 0.0);
+        // Where an f64 no longer resolves 1e-12 USD, the cost is kept as computed.
+        assert_eq!(round_cost(123_456_789.123_456_7), 123_456_789.123_456_7);
+        assert!(round_cost(f64::INFINITY).is_infinite());
+    }
 
     #[test]
     fn apis_parse_leniently_and_round_trip() {

@@ -8,11 +8,13 @@ use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
 use futures::StreamExt;
+use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::error::{HttpError, HttpErrorKind, parse_retry_after, status_error};
+use crate::redact::{header_secrets, is_sensitive_header, redacted_url};
 use crate::retry::RetryPolicy;
 
 /// Limits of an [`HttpClient`].
@@ -38,6 +40,11 @@ pub struct HttpConfig {
     pub max_json_body: usize,
     /// Retries (default: none — POSTs may create billable work).
     pub retry: RetryPolicy,
+    /// Connect through the proxy the environment names (`HTTP_PROXY`,
+    /// `HTTPS_PROXY`, `ALL_PROXY`, minus `NO_PROXY`; default on). Off,
+    /// every request connects directly — what a call to this machine's
+    /// loopback wants, since a proxy cannot reach it.
+    pub use_system_proxy: bool,
     /// Record prompts and completions on the `gen_ai.stream` span as
     /// `gen_ai.system_instructions`, `gen_ai.input.messages` and
     /// `gen_ai.output.messages` (default off). The call's API key is scrubbed,
@@ -58,6 +65,7 @@ impl Default for HttpConfig {
             error_body_stall: Duration::from_secs(10),
             max_json_body: 16 * 1024 * 1024,
             retry: RetryPolicy::none(),
+            use_system_proxy: true,
             record_content: false,
         }
     }
@@ -101,14 +109,15 @@ impl HttpClient {
             }
             attempt.follow()
         });
-        let inner = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(config.connect_timeout)
-            .redirect(policy)
-            .build()
-            .map_err(|e| {
-                HttpError::new(HttpErrorKind::Request, "failed to build the HTTP client")
-                    .with_source(e)
-            })?;
+            .redirect(policy);
+        if !config.use_system_proxy {
+            builder = builder.no_proxy();
+        }
+        let inner = builder.build().map_err(|e| {
+            HttpError::new(HttpErrorKind::Request, "failed to build the HTTP client").with_source(e)
+        })?;
         Ok(HttpClient {
             inner,
             config: Arc::new(config),
@@ -133,6 +142,76 @@ impl HttpClient {
         body: &[u8],
         secrets: &[&str],
     ) -> Result<OkResponse, HttpError> {
+        let body = Some(Bytes::copy_from_slice(body));
+        self.send(label, Method::POST, url, headers, body, secrets)
+            .await
+    }
+
+    /// GETs `url` and reads its JSON body into `T`, with the limits of
+    /// [`post_json`](Self::post_json) — the connect and first-byte
+    /// timeouts, the redirect limit and host allowlist, the client's
+    /// [`RetryPolicy`], errors built from the capped, redacted error body —
+    /// and a body of at most `max_bytes`, each read within the idle
+    /// timeout. `Accept: application/json` is sent unless `headers` name an
+    /// `Accept`; the values of credential headers (`Authorization`,
+    /// `x-api-key`, …) are scrubbed from every error. `label` prefixes
+    /// error messages.
+    ///
+    /// A body over `max_bytes` is [`HttpErrorKind::BodyTooLarge`] (told by
+    /// `Content-Length` before reading when the server sends one), a body
+    /// that is not the JSON of `T` is [`HttpErrorKind::Decode`].
+    ///
+    /// ```no_run
+    /// use std::collections::BTreeMap;
+    ///
+    /// # async fn run() -> Result<(), clawkit_http::HttpError> {
+    /// let client = clawkit_http::HttpClient::new()?;
+    /// let url = "http://127.0.0.1:11434/api/tags".parse().unwrap();
+    /// let tags: serde_json::Value = client
+    ///     .get_json("ollama", &url, &BTreeMap::new(), 4 * 1024 * 1024)
+    ///     .await?;
+    /// println!("{tags}");
+    /// # Ok(()) }
+    /// ```
+    pub async fn get_json<T: DeserializeOwned>(
+        &self,
+        label: &str,
+        url: &Url,
+        headers: &BTreeMap<String, String>,
+        max_bytes: usize,
+    ) -> Result<T, HttpError> {
+        let mut headers = headers.clone();
+        if !headers
+            .keys()
+            .any(|name| name.eq_ignore_ascii_case("accept"))
+        {
+            headers.insert("Accept".to_owned(), "application/json".to_owned());
+        }
+        let secrets = header_secrets(&headers);
+        let ok = self
+            .send(label, Method::GET, url, &headers, None, &secrets)
+            .await?;
+        if ok
+            .response
+            .content_length()
+            .is_some_and(|length| length > max_bytes as u64)
+        {
+            return Err(too_large(label, max_bytes).with_request_id(ok.request_id));
+        }
+        self.read_json_capped(label, ok, max_bytes).await
+    }
+
+    /// Sends one request (retried as the client's [`RetryPolicy`] says) and
+    /// returns the response once its status is a success.
+    async fn send(
+        &self,
+        label: &str,
+        method: Method,
+        url: &Url,
+        headers: &BTreeMap<String, String>,
+        body: Option<Bytes>,
+        secrets: &[&str],
+    ) -> Result<OkResponse, HttpError> {
         if let Some(list) = &self.config.host_allowlist
             && !host_allowed(url, list)
         {
@@ -145,12 +224,18 @@ impl HttpClient {
             ));
         }
         let header_map = header_map(headers)?;
-        let body = Bytes::copy_from_slice(body);
         let mut attempt = 0;
         loop {
             attempt += 1;
             let result = self
-                .send_once(label, url, &header_map, body.clone(), secrets)
+                .send_once(
+                    label,
+                    method.clone(),
+                    url,
+                    &header_map,
+                    body.clone(),
+                    secrets,
+                )
                 .await;
             match result {
                 Err(error) if error.is_retryable() => {
@@ -170,17 +255,21 @@ impl HttpClient {
     async fn send_once(
         &self,
         label: &str,
+        method: Method,
         url: &Url,
         headers: &HeaderMap,
-        body: Bytes,
+        body: Option<Bytes>,
         secrets: &[&str],
     ) -> Result<OkResponse, HttpError> {
-        let request = self
+        let mut request = self
             .inner
-            .post(url.clone())
-            .headers(headers.clone())
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body);
+            .request(method, url.clone())
+            .headers(headers.clone());
+        if let Some(body) = body {
+            request = request
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body);
+        }
         let response =
             match tokio::time::timeout(self.config.first_byte_timeout, request.send()).await {
                 Err(_) => {
@@ -233,24 +322,23 @@ impl HttpClient {
         label: &str,
         ok: OkResponse,
     ) -> Result<T, HttpError> {
+        self.read_json_capped(label, ok, self.config.max_json_body)
+            .await
+    }
+
+    /// Reads a successful JSON response of at most `cap` bytes into `T`.
+    async fn read_json_capped<T: DeserializeOwned>(
+        &self,
+        label: &str,
+        ok: OkResponse,
+        cap: usize,
+    ) -> Result<T, HttpError> {
         let request_id = ok.request_id.clone();
-        let read = read_capped(
-            ok.response,
-            self.config.max_json_body,
-            self.config.idle_timeout,
-            false,
-        )
-        .await
-        .map_err(|e| e.with_request_id(request_id.clone()))?;
+        let read = read_capped(ok.response, cap, self.config.idle_timeout, false)
+            .await
+            .map_err(|e| e.with_request_id(request_id.clone()))?;
         if read.truncated {
-            return Err(HttpError::new(
-                HttpErrorKind::BodyTooLarge,
-                format!(
-                    "{label}: JSON response exceeds {} bytes",
-                    self.config.max_json_body
-                ),
-            )
-            .with_request_id(request_id));
+            return Err(too_large(label, cap).with_request_id(request_id));
         }
         serde_json::from_slice(&read.bytes).map_err(|e| {
             HttpError::new(
@@ -261,6 +349,14 @@ impl HttpClient {
             .with_request_id(request_id)
         })
     }
+}
+
+/// A successful body over its cap.
+fn too_large(label: &str, cap: usize) -> HttpError {
+    HttpError::new(
+        HttpErrorKind::BodyTooLarge,
+        format!("{label}: JSON response exceeds {cap} bytes"),
+    )
 }
 
 /// Whether `url`'s host is in `list` (exactly, or as a subdomain).
@@ -297,16 +393,6 @@ fn header_map(headers: &BTreeMap<String, String>) -> Result<HeaderMap, HttpError
         map.insert(name, value);
     }
     Ok(map)
-}
-
-/// Headers that carry credentials.
-pub(crate) fn is_sensitive_header(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    name == "authorization"
-        || name == "x-api-key"
-        || name == "x-goog-api-key"
-        || name == "api-key"
-        || name.contains("token")
 }
 
 /// `x-request-id`, else `request-id`.
@@ -352,16 +438,6 @@ fn send_error(label: &str, error: reqwest::Error) -> HttpError {
         format!("{label}: {what} ({url})")
     };
     HttpError::new(kind, message).with_source(error.without_url())
-}
-
-/// A URL without its query string, user info or fragment (keys live there).
-pub(crate) fn redacted_url(url: &Url) -> String {
-    let mut url = url.clone();
-    url.set_query(None);
-    url.set_fragment(None);
-    let _ = url.set_username("");
-    let _ = url.set_password(None);
-    url.to_string()
 }
 
 pub(crate) struct CappedRead {
@@ -441,14 +517,6 @@ mod tests {
         ] {
             assert!(!host_allowed(&blocked.parse().unwrap(), &list), "{blocked}");
         }
-    }
-
-    #[test]
-    fn urls_lose_their_query_and_user_info_in_messages() {
-        let url: Url = "https://user:pw@example.com/v1/models?key=AIzaSECRET#frag"
-            .parse()
-            .unwrap();
-        assert_eq!(redacted_url(&url), "https://example.com/v1/models");
     }
 
     #[test]

@@ -11,7 +11,8 @@ use clawkit_core::{ApiKey, ContentBlock, Context, Message, StreamEvent};
 use serde_json::{Value, json};
 
 use crate::client::HttpClient;
-use crate::error::redact;
+use crate::redact::redact;
+use crate::shared::joined_text;
 
 /// The request's content when `client` records content, else `None`.
 pub(crate) fn input_if(
@@ -60,15 +61,8 @@ fn message(message: &Message) -> Value {
             content,
             ..
         } => {
-            let text: Vec<&str> = content
-                .iter()
-                .filter_map(|block| match block {
-                    ContentBlock::Text { text } => Some(text.as_str()),
-                    _ => None,
-                })
-                .collect();
             json!({"role": "tool", "parts": [
-                {"type": "tool_call_response", "id": tool_call_id, "response": text.join("\n")}
+                {"type": "tool_call_response", "id": tool_call_id, "response": joined_text(content)}
             ]})
         }
         // Message kinds added later are recorded by role only.

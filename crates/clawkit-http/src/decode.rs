@@ -2,11 +2,11 @@
 //! decoder and wire decoders the transports use, fed from memory.
 
 use bytes::Bytes;
-use clawkit_core::{ModelApi, RuntimeModel, StreamEvent};
+use clawkit_core::{RuntimeModel, StreamEvent};
 
-use crate::driver::WireDecoder;
+use crate::api::Api;
 use crate::sse::{SseDecoder, SseEvent};
-use crate::{anthropic, google, openai_completions, openai_responses};
+use crate::wire_decoder::WireDecoder;
 
 /// Turns the bytes of a streamed response into normalized events.
 ///
@@ -38,17 +38,7 @@ impl std::fmt::Debug for StreamDecoder {
 impl StreamDecoder {
     /// A decoder for `model`'s API; `None` when clawkit has no transport for it.
     pub fn new(model: &RuntimeModel) -> Option<Self> {
-        let wire: Box<dyn WireDecoder> = match &model.api {
-            api if openai_completions::handles(api) => {
-                Box::new(openai_completions::Decoder::new(model))
-            }
-            api if anthropic::handles(api) => Box::new(anthropic::Decoder::new(model)),
-            api if google::handles(api) => Box::new(google::Decoder::new(model)),
-            api if openai_responses::handles(api) => {
-                Box::new(openai_responses::Decoder::new(model))
-            }
-            ModelApi::Other(_) | _ => return None,
-        };
+        let wire = Api::of(&model.api)?.decoder(model);
         Some(StreamDecoder {
             sse: SseDecoder::new(),
             sse_events: Vec::new(),

@@ -21,24 +21,7 @@ use crate::content::{OutputRecorder, RecordedInput};
 use crate::error::HttpError;
 use crate::sse::{SseDecoder, SseEvent};
 use crate::wire::set_header;
-
-/// Maps one API's wire events to normalized events.
-pub(crate) trait WireDecoder: Send + 'static {
-    /// The response started; `request_id` is the provider's, if sent.
-    fn start(&mut self, request_id: Option<String>);
-    /// One SSE event.
-    fn on_event(&mut self, event: SseEvent, out: &mut Vec<StreamEvent>);
-    /// Whether the terminal event was emitted.
-    fn finished(&self) -> bool;
-    /// The model that answered, as the response names it.
-    fn response_model(&self) -> Option<&str> {
-        None
-    }
-    /// The body ended.
-    fn on_end(&mut self, out: &mut Vec<StreamEvent>);
-    /// The call failed mid-stream: close what is open, then `Error`.
-    fn on_failure(&mut self, kind: ErrorKind, message: String, out: &mut Vec<StreamEvent>);
-}
+use crate::wire_decoder::WireDecoder;
 
 /// How a transport sends the API key.
 pub(crate) enum KeyHeader {

@@ -9,7 +9,7 @@ use url::Url;
 
 use crate::client::HttpClient;
 use crate::error::{HttpError, HttpErrorKind};
-use crate::openai_completions::endpoint;
+use crate::shared::endpoint;
 
 /// The vectors of one embeddings call, in input order.
 #[derive(Debug, Clone, PartialEq)]

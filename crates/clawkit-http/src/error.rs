@@ -7,6 +7,9 @@ use std::time::Duration;
 use clawkit_core::{ErrorKind, FailoverReason};
 use serde_json::Value;
 
+use crate::redact::redact;
+use crate::shared::{failover_of, status_kind};
+
 /// What kind of failure an [`HttpError`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -175,24 +178,24 @@ impl HttpError {
         }
     }
 
-    /// The failover reason this failure suggests.
+    /// The failover reason this failure suggests: the one its stream kind
+    /// implies, refined by what the response says (billing, overloaded, a
+    /// missing model).
     pub fn failover_reason(&self) -> Option<FailoverReason> {
-        Some(match self.stream_kind() {
-            ErrorKind::Auth => FailoverReason::Auth,
-            ErrorKind::RateLimit if self.looks_like_billing() => FailoverReason::Billing,
-            ErrorKind::RateLimit => FailoverReason::RateLimit,
+        let kind = self.stream_kind();
+        match kind {
+            ErrorKind::RateLimit if self.looks_like_billing() => Some(FailoverReason::Billing),
             ErrorKind::Server if self.inner.status == Some(529) || self.mentions("overloaded") => {
-                FailoverReason::Overloaded
+                Some(FailoverReason::Overloaded)
             }
-            ErrorKind::Server => FailoverReason::ServerError,
-            ErrorKind::ContextOverflow => FailoverReason::ContextOverflow,
-            ErrorKind::FirstByteTimeout | ErrorKind::IdleTimeout => FailoverReason::Timeout,
             ErrorKind::InvalidRequest if self.inner.status == Some(404) => {
-                FailoverReason::ModelNotFound
+                Some(FailoverReason::ModelNotFound)
             }
-            ErrorKind::InvalidRequest => FailoverReason::Format,
-            _ => return None,
-        })
+            // Unlike a timeout inside a stream, a connect timeout has
+            // suggested no failover so far; kept as it was.
+            ErrorKind::ConnectTimeout => None,
+            _ => failover_of(&kind),
+        }
     }
 
     fn mentions(&self, needle: &str) -> bool {
@@ -208,28 +211,6 @@ impl HttpError {
 
     fn looks_like_billing(&self) -> bool {
         self.mentions("quota") || self.mentions("billing") || self.mentions("credit")
-    }
-}
-
-/// The stream error kind of an HTTP status (and the provider's code).
-pub(crate) fn status_kind(status: u16, code: Option<&str>, message: &str) -> ErrorKind {
-    let lower = |s: &str| s.to_ascii_lowercase();
-    let overflow = code.is_some_and(|c| {
-        let c = lower(c);
-        c.contains("context_length") || c.contains("context_window")
-    }) || {
-        let m = lower(message);
-        m.contains("context length")
-            || m.contains("context window")
-            || m.contains("too many tokens")
-            || m.contains("prompt is too long")
-    };
-    match status {
-        401 | 403 => ErrorKind::Auth,
-        429 => ErrorKind::RateLimit,
-        400 | 413 if overflow => ErrorKind::ContextOverflow,
-        500..=599 => ErrorKind::Server,
-        _ => ErrorKind::InvalidRequest,
     }
 }
 
@@ -462,51 +443,6 @@ fn httpdate_to_unix(value: &str) -> Option<u64> {
     u64::try_from(days)
         .ok()
         .map(|d| d * 86_400 + h * 3600 + m * 60 + s)
-}
-
-/// Removes the request's own credentials and anything shaped like a key.
-pub(crate) fn redact(text: &str, secrets: &[&str]) -> String {
-    let mut out = text.to_owned();
-    for secret in secrets.iter().filter(|s| s.len() >= 8) {
-        if out.contains(secret) {
-            out = out.replace(secret, clawkit_core::REDACTED);
-        }
-    }
-    redact_key_shapes(&out)
-}
-
-/// Masks tokens that look like API keys (`sk-…`, `AIza…`, `Bearer …`).
-fn redact_key_shapes(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(start) = find_key_start(rest) {
-        out.push_str(&rest[..start.0]);
-        let token_len = rest[start.0..]
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.'))
-            .unwrap_or(rest.len() - start.0);
-        if token_len >= start.1 {
-            out.push_str(clawkit_core::REDACTED);
-        } else {
-            out.push_str(&rest[start.0..start.0 + token_len]);
-        }
-        rest = &rest[start.0 + token_len..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The next position where a key-like token starts, with the minimum length
-/// that makes it a key.
-fn find_key_start(text: &str) -> Option<(usize, usize)> {
-    let prefixes: [(&str, usize); 4] = [("sk-", 20), ("sk_", 20), ("AIza", 30), ("xai-", 20)];
-    prefixes
-        .iter()
-        .filter_map(|(prefix, min)| {
-            text.match_indices(prefix)
-                .find(|(i, _)| *i == 0 || !text.as_bytes()[i - 1].is_ascii_alphanumeric())
-                .map(|(i, _)| (i, *min))
-        })
-        .min()
 }
 
 fn collapse(text: &str) -> String {

@@ -31,55 +31,41 @@
 //! # Ok(()) }
 //! ```
 
-mod anthropic;
+mod anthropic_messages;
+mod api;
 mod client;
 mod content;
 mod decode;
 mod driver;
 mod embeddings;
 mod error;
-mod google;
+mod google_generative_ai;
 mod openai_completions;
 mod openai_responses;
 pub mod partial_json;
 mod probe;
+mod redact;
 mod retry;
+mod shared;
 pub mod sse;
 mod wire;
+mod wire_decoder;
 
-use clawkit_core::{ModelApi, SharedStreamFn};
-
-pub use anthropic::{
+pub use anthropic_messages::{
     ANTHROPIC_VERSION, AnthropicMessages, request_body as anthropic_messages_body,
 };
+pub use api::transport_for;
 pub use client::{HttpClient, HttpConfig, OkResponse};
 pub use decode::StreamDecoder;
 pub use embeddings::{Embeddings, OpenAiEmbeddings};
 pub use error::{HttpError, HttpErrorKind, MAX_ERROR_BODY_CHARS, MAX_ERROR_DETAIL_CHARS};
-pub use google::{GoogleGenerativeAi, request_body as google_generative_ai_body};
+pub use google_generative_ai::{GoogleGenerativeAi, request_body as google_generative_ai_body};
 pub use openai_completions::{
     OpenAiCompletions, ResolvedCompat, request_body as openai_completions_body, resolve_compat,
 };
 pub use openai_responses::{OpenAiResponses, request_body as openai_responses_body};
 pub use probe::accepts_connections;
 pub use retry::RetryPolicy;
-
-/// The transport for `api`, if clawkit has one.
-pub fn transport_for(api: &ModelApi, client: &HttpClient) -> Option<SharedStreamFn> {
-    if openai_completions::handles(api) {
-        return Some(std::sync::Arc::new(OpenAiCompletions::new(client.clone())));
-    }
-    if anthropic::handles(api) {
-        return Some(std::sync::Arc::new(AnthropicMessages::new(client.clone())));
-    }
-    if openai_responses::handles(api) {
-        return Some(std::sync::Arc::new(OpenAiResponses::new(client.clone())));
-    }
-    if google::handles(api) {
-        return Some(std::sync::Arc::new(GoogleGenerativeAi::new(client.clone())));
-    }
-    None
-}
 
 /// The built-in transports for a runtime: give them to
 /// `RuntimeBuilder::transports` and every turn of an
@@ -109,7 +95,7 @@ impl BuiltinTransports {
 }
 
 impl clawkit_core::Transports for BuiltinTransports {
-    fn transport_for(&self, api: &ModelApi) -> Option<SharedStreamFn> {
+    fn transport_for(&self, api: &clawkit_core::ModelApi) -> Option<clawkit_core::SharedStreamFn> {
         transport_for(api, &self.client)
     }
 }

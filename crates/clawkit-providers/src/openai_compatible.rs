@@ -46,6 +46,7 @@
 //! with the `system` role and the output limit as `max_tokens` — what every
 //! compatible server accepts — unless the model's `compat` says otherwise.
 
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::time::Duration;
 
@@ -55,8 +56,8 @@ use clawkit_core::{
     ModelCost, ModelDefinition, PluginError, ProviderConfig, ProviderPlugin, ResolvedModelContext,
     RuntimeModel, SingleProviderPluginEntry, async_trait, is_loopback_url,
 };
+use clawkit_http::{HttpClient, HttpConfig};
 use clawkit_manifest::{ManifestError, PluginManifest};
-use futures::StreamExt;
 use serde_json::Value;
 use url::Url;
 
@@ -259,9 +260,11 @@ pub(crate) fn join(base: &Url, path: &str) -> Url {
     url
 }
 
-/// A bounded `GET` of a JSON document: [`DISCOVERY_TIMEOUT`] for the whole
-/// exchange, at most [`DISCOVERY_MAX_BYTES`] of body, no redirects, no proxy
-/// for a loopback URL. `None` on any failure.
+/// A bounded `GET` of a JSON document through
+/// [`HttpClient::get_json`]: [`DISCOVERY_TIMEOUT`] to connect, for the
+/// headers, between reads and for the whole exchange, at most
+/// [`DISCOVERY_MAX_BYTES`] of body, no redirects, no proxy for a loopback
+/// URL. `None` on any failure.
 ///
 /// Catalog hooks may be polled by any executor (the core's own timeouts do
 /// not need Tokio; the test kit polls with `futures`), while reqwest needs a
@@ -280,40 +283,24 @@ pub(crate) async fn get_json(url: Url, bearer: Option<ApiKey>) -> Option<Value> 
 }
 
 async fn fetch_json(url: Url, bearer: Option<ApiKey>) -> Option<Value> {
-    let mut builder = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(DISCOVERY_TIMEOUT);
-    if is_loopback_url(&url) {
-        builder = builder.no_proxy();
-    }
-    let client = builder.build().ok()?;
-    let mut request = client
-        .get(url)
-        .header(reqwest::header::ACCEPT, "application/json");
+    let mut config = HttpConfig::default();
+    config.connect_timeout = DISCOVERY_TIMEOUT;
+    config.first_byte_timeout = DISCOVERY_TIMEOUT;
+    config.idle_timeout = DISCOVERY_TIMEOUT;
+    config.max_redirects = 0;
+    config.use_system_proxy = !is_loopback_url(&url);
+    let client = HttpClient::with_config(config).ok()?;
+    let mut headers = BTreeMap::new();
     if let Some(key) = bearer {
-        request = request.bearer_auth(key.expose());
+        headers.insert(
+            "Authorization".to_owned(),
+            format!("Bearer {}", key.expose()),
+        );
     }
-    let response = request.send().await.ok()?;
-    if !response.status().is_success() {
-        return None;
-    }
-    let cap = DISCOVERY_MAX_BYTES;
-    if response
-        .content_length()
-        .is_some_and(|length| length > cap as u64)
-    {
-        return None;
-    }
-    let mut body = Vec::new();
-    let mut chunks = response.bytes_stream();
-    while let Some(chunk) = chunks.next().await {
-        let chunk = chunk.ok()?;
-        if body.len() + chunk.len() > cap {
-            return None;
-        }
-        body.extend_from_slice(&chunk);
-    }
-    serde_json::from_slice(&body).ok()
+    client
+        .get_json("model discovery", &url, &headers, DISCOVERY_MAX_BYTES)
+        .await
+        .ok()
 }
 
 /// Runs `task` to completion on a new thread with a current-thread Tokio

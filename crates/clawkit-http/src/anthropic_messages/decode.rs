@@ -1,214 +1,16 @@
-//! The `anthropic-messages` transport: Anthropic's Messages API over SSE.
-//!
-//! Events: `message_start` (usage snapshot), `content_block_start` /
-//! `content_block_delta` (`text_delta`, `input_json_delta`,
-//! `thinking_delta`, `signature_delta`) / `content_block_stop`,
-//! `message_delta` (stop reason, cumulative output tokens), `message_stop`,
-//! `ping`, `error`. Usage arrives as cumulative snapshots: the latest value
-//! of each counter wins, nothing is added up. Block types clawkit does not
-//! map (`server_tool_use`, `web_search_tool_result`, `mcp_tool_use`, …)
-//! and `citations_delta` pass through as raw events. A second
-//! `message_start` closes what the first message left open and continues.
-//!
-//! Usage convention: `input` is `input_tokens` (which excludes cache reads
-//! and writes), `cache_read` / `cache_write` are Anthropic's cache counters,
-//! `output` is `output_tokens`.
+//! The `anthropic-messages` response: `message_*` and `content_block_*`
+//! events mapped to blocks, cumulative usage snapshots merged.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use clawkit_core::{
-    ContentBlock, Context, ErrorKind, EventStream, Message, ModelApi, ModelCost, RuntimeModel,
-    StopReason, StreamEvent, StreamFn, StreamOptions, StreamRequest, ThinkingLevel, Usage,
-};
+use clawkit_core::{RuntimeModel, StopReason, StreamEvent, Usage};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::Value;
 
-use crate::client::HttpClient;
-use crate::driver::{Call, KeyHeader, WireDecoder, drive};
-use crate::error::in_stream_error;
-use crate::openai_completions::{endpoint, failover_of, final_arguments, priced};
 use crate::partial_json::parse_partial;
 use crate::sse::SseEvent;
-
-/// The `anthropic-version` header sent.
-pub const ANTHROPIC_VERSION: &str = "2023-06-01";
-
-/// The `anthropic-messages` transport.
-#[derive(Debug, Clone)]
-pub struct AnthropicMessages {
-    client: HttpClient,
-}
-
-impl AnthropicMessages {
-    /// A transport sending through `client`.
-    pub fn new(client: HttpClient) -> Self {
-        AnthropicMessages { client }
-    }
-}
-
-impl StreamFn for AnthropicMessages {
-    fn stream(&self, request: StreamRequest) -> EventStream {
-        let model = &request.model;
-        let body = request_body(model, &request.context, &request.options);
-        let call = Call::new(
-            &self.client,
-            "anthropic",
-            endpoint(&model.base_url, "messages"),
-            body,
-            &[("anthropic-version", ANTHROPIC_VERSION)],
-            KeyHeader::Named("x-api-key"),
-            &request,
-        );
-        drive(self.client.clone(), call, Decoder::new(model))
-    }
-}
-
-/// Whether `api` is served by this transport.
-pub(crate) fn handles(api: &ModelApi) -> bool {
-    matches!(api, ModelApi::AnthropicMessages)
-}
-
-/// Thinking budget per `/think` level, in tokens.
-fn thinking_budget(level: ThinkingLevel) -> Option<u64> {
-    match level {
-        ThinkingLevel::Off => None,
-        ThinkingLevel::Minimal => Some(1_024),
-        ThinkingLevel::Low => Some(2_048),
-        ThinkingLevel::Medium | ThinkingLevel::Adaptive => Some(8_192),
-        ThinkingLevel::High => Some(16_384),
-        ThinkingLevel::XHigh => Some(32_768),
-        _ => Some(8_192),
-    }
-}
-
-/// The Messages API body. `max_tokens` is required by the API: the
-/// requested limit, else the model's, raised to leave room for a thinking
-/// budget.
-pub fn request_body(model: &RuntimeModel, context: &Context, options: &StreamOptions) -> Value {
-    let mut body = Map::new();
-    body.insert("model".into(), Value::from(model.id.clone()));
-    let budget = options
-        .thinking_level
-        .filter(|_| model.reasoning)
-        .and_then(thinking_budget);
-    let mut max_tokens = options
-        .max_tokens
-        .unwrap_or(model.max_tokens)
-        .min(model.max_tokens);
-    if let Some(budget) = budget {
-        max_tokens = max_tokens.max(budget + 1_024);
-    }
-    body.insert("max_tokens".into(), Value::from(max_tokens));
-    if let Some(prompt) = context.system_prompt.as_deref().filter(|p| !p.is_empty()) {
-        body.insert("system".into(), Value::from(prompt));
-    }
-    body.insert("messages".into(), Value::Array(messages(context)));
-    if !context.tools.is_empty() {
-        let tools = context
-            .tools
-            .iter()
-            .map(|t| json!({"name": t.name, "description": t.description, "input_schema": t.parameters}))
-            .collect();
-        body.insert("tools".into(), Value::Array(tools));
-    }
-    if let Some(budget) = budget {
-        body.insert(
-            "thinking".into(),
-            json!({"type": "enabled", "budget_tokens": budget}),
-        );
-    } else if let Some(temperature) = options.temperature {
-        // Anthropic refuses a temperature together with thinking.
-        body.insert("temperature".into(), Value::from(temperature));
-    }
-    body.insert("stream".into(), Value::Bool(true));
-    for (key, value) in &options.extra_params {
-        body.insert(key.clone(), value.clone());
-    }
-    Value::Object(body)
-}
-
-/// Messages with consecutive same-role turns merged (tool results are user
-/// turns), as the API requires alternation.
-fn messages(context: &Context) -> Vec<Value> {
-    let mut out: Vec<(String, Vec<Value>)> = Vec::new();
-    for message in &context.messages {
-        let (role, blocks) = match message {
-            Message::User { content } => (
-                "user",
-                content.iter().filter_map(user_block).collect::<Vec<_>>(),
-            ),
-            Message::Assistant { content } => (
-                "assistant",
-                content.iter().filter_map(assistant_block).collect(),
-            ),
-            Message::ToolResult {
-                tool_call_id,
-                content,
-                is_error,
-                ..
-            } => {
-                let inner: Vec<Value> = content.iter().filter_map(user_block).collect();
-                let mut result =
-                    json!({"type": "tool_result", "tool_use_id": tool_call_id, "content": inner});
-                if *is_error {
-                    result["is_error"] = Value::Bool(true);
-                }
-                ("user", vec![result])
-            }
-            _ => continue,
-        };
-        if blocks.is_empty() {
-            continue;
-        }
-        match out.last_mut() {
-            Some((last, existing)) if last == role => existing.extend(blocks),
-            _ => out.push((role.to_owned(), blocks)),
-        }
-    }
-    out.into_iter()
-        .map(|(role, content)| json!({"role": role, "content": content}))
-        .collect()
-}
-
-fn user_block(block: &ContentBlock) -> Option<Value> {
-    match block {
-        ContentBlock::Text { text } if !text.is_empty() => {
-            Some(json!({"type": "text", "text": text}))
-        }
-        ContentBlock::Image { mime_type, data } => Some(json!({
-            "type": "image",
-            "source": {"type": "base64", "media_type": mime_type, "data": data},
-        })),
-        _ => None,
-    }
-}
-
-fn assistant_block(block: &ContentBlock) -> Option<Value> {
-    match block {
-        ContentBlock::Text { text } if !text.is_empty() => {
-            Some(json!({"type": "text", "text": text}))
-        }
-        // Thinking is replayed only with its signature; without one the API refuses it.
-        ContentBlock::Thinking {
-            thinking,
-            signature: Some(signature),
-        } if thinking.is_empty() => Some(json!({"type": "redacted_thinking", "data": signature})),
-        ContentBlock::Thinking {
-            thinking,
-            signature: Some(signature),
-        } => Some(json!({"type": "thinking", "thinking": thinking, "signature": signature})),
-        ContentBlock::ToolCall {
-            id,
-            name,
-            arguments,
-            ..
-        } => Some(json!({"type": "tool_use", "id": id, "name": name, "input": arguments})),
-        _ => None,
-    }
-}
-
-// ------------------------------------------------------------------ response
+use crate::wire_decoder::{Core, WireDecoder, final_arguments, raw};
 
 #[derive(Deserialize)]
 struct WireEvent<'a> {
@@ -304,33 +106,20 @@ struct Block {
 
 /// The anthropic-messages wire decoder.
 pub(crate) struct Decoder {
-    label: String,
-    request_id: Option<String>,
-    prices: ModelCost,
-    next_index: usize,
+    core: Core,
     blocks: HashMap<u64, Block>,
     /// The latest value of each usage counter.
     usage: WireUsage,
     saw_usage: bool,
-    stop: Option<StopReason>,
-    /// The model named by the response.
-    response_model: Option<String>,
-    finished: bool,
 }
 
 impl Decoder {
     pub(crate) fn new(model: &RuntimeModel) -> Self {
         Decoder {
-            label: model.provider.clone(),
-            request_id: None,
-            prices: model.cost.clone(),
-            next_index: 0,
+            core: Core::new(model),
             blocks: HashMap::new(),
             usage: WireUsage::default(),
             saw_usage: false,
-            stop: None,
-            response_model: None,
-            finished: false,
         }
     }
 
@@ -351,7 +140,7 @@ impl Decoder {
         };
     }
 
-    fn event(&mut self, event: &SseEvent, out: &mut Vec<StreamEvent>) -> bool {
+    fn wire_event(&mut self, event: &SseEvent, out: &mut Vec<StreamEvent>) -> bool {
         let data = &event.data[..];
         let Ok(wire) = serde_json::from_slice::<WireEvent<'_>>(data) else {
             return false;
@@ -361,8 +150,8 @@ impl Decoder {
             "message_start" => {
                 // A second message_start: close what the first left open.
                 self.close_all(out);
-                if self.response_model.is_none() {
-                    self.response_model = wire.message.as_ref().and_then(|m| m.model.clone());
+                if self.core.response_model.is_none() {
+                    self.core.response_model = wire.message.as_ref().and_then(|m| m.model.clone());
                 }
                 if let Some(usage) = wire.message.as_ref().and_then(|m| m.usage.as_ref()) {
                     self.merge_usage(usage);
@@ -375,8 +164,7 @@ impl Decoder {
                 if let Some(previous) = self.blocks.remove(&index) {
                     self.close(previous, out);
                 }
-                let ours = self.next_index;
-                self.next_index += 1;
+                let ours = self.core.take_index();
                 let kind = match block.kind.as_ref() {
                     "text" => {
                         out.push(StreamEvent::TextStart { index: ours });
@@ -415,7 +203,7 @@ impl Decoder {
                         }
                     }
                     _ => {
-                        raw(event, out);
+                        out.push(raw(event));
                         BlockKind::Unmapped
                     }
                 };
@@ -461,7 +249,7 @@ impl Decoder {
                             });
                         }
                     }
-                    _ => raw(event, out),
+                    _ => out.push(raw(event)),
                 }
             }
             "content_block_stop" => {
@@ -469,14 +257,16 @@ impl Decoder {
                     return false;
                 };
                 match self.blocks.remove(&index) {
-                    Some(block) if matches!(block.kind, BlockKind::Unmapped) => raw(event, out),
+                    Some(block) if matches!(block.kind, BlockKind::Unmapped) => {
+                        out.push(raw(event))
+                    }
                     Some(block) => self.close(block, out),
                     None => return false,
                 }
             }
             "message_delta" => {
                 if let Some(reason) = wire.delta.as_ref().and_then(|d| d.stop_reason.as_deref()) {
-                    self.stop = Some(stop_reason(reason));
+                    self.core.stop = Some(stop_reason(reason));
                 }
                 if let Some(usage) = &wire.usage {
                     self.merge_usage(usage);
@@ -485,9 +275,7 @@ impl Decoder {
             "message_stop" => self.finish(out),
             "error" => {
                 let payload: Value = serde_json::from_slice(data).unwrap_or(Value::Null);
-                let (kind, message) =
-                    in_stream_error(&self.label, &payload, self.request_id.as_deref());
-                self.fail(kind, message, out);
+                self.fail_in_stream(&payload, out);
             }
             _ => return false,
         }
@@ -539,70 +327,31 @@ impl Decoder {
             u.cache_creation_input_tokens.unwrap_or(0),
         );
         out.push(StreamEvent::Usage {
-            usage: priced(usage, &self.prices),
+            usage: self.core.priced(usage),
         });
     }
-
-    fn finish(&mut self, out: &mut Vec<StreamEvent>) {
-        self.close_all(out);
-        self.usage_event(out);
-        out.push(StreamEvent::Done {
-            reason: self.stop.take().unwrap_or(StopReason::Stop),
-        });
-        self.finished = true;
-    }
-
-    fn fail(&mut self, kind: ErrorKind, message: String, out: &mut Vec<StreamEvent>) {
-        self.close_all(out);
-        self.usage_event(out);
-        let failover = failover_of(&kind);
-        out.push(StreamEvent::Error {
-            kind,
-            message,
-            failover,
-        });
-        self.finished = true;
-    }
-}
-
-fn raw(event: &SseEvent, out: &mut Vec<StreamEvent>) {
-    out.push(StreamEvent::Raw {
-        event: event.event_name().map(str::to_owned),
-        data: String::from_utf8_lossy(&event.data).into_owned(),
-    });
 }
 
 impl WireDecoder for Decoder {
-    fn start(&mut self, request_id: Option<String>) {
-        self.request_id = request_id;
+    fn core(&self) -> &Core {
+        &self.core
     }
 
-    fn on_event(&mut self, event: SseEvent, out: &mut Vec<StreamEvent>) {
-        if !self.event(&event, out) {
-            raw(&event, out);
-        }
+    fn core_mut(&mut self) -> &mut Core {
+        &mut self.core
     }
 
-    fn response_model(&self) -> Option<&str> {
-        self.response_model.as_deref()
+    fn event(&mut self, event: &SseEvent, out: &mut Vec<StreamEvent>) -> bool {
+        self.wire_event(event, out)
     }
 
-    fn finished(&self) -> bool {
-        self.finished
+    fn wind_up(&mut self, out: &mut Vec<StreamEvent>) {
+        self.close_all(out);
+        self.usage_event(out);
     }
 
-    fn on_end(&mut self, out: &mut Vec<StreamEvent>) {
-        if self.stop.is_some() {
-            self.finish(out);
-        } else {
-            let message = format!("{}: the stream ended before message_stop", self.label);
-            self.fail(ErrorKind::Protocol, message, out);
-        }
-    }
-
-    fn on_failure(&mut self, kind: ErrorKind, message: String, out: &mut Vec<StreamEvent>) {
-        let message = format!("{}: {message}", self.label);
-        self.fail(kind, message, out);
+    fn ended_early(&self) -> &'static str {
+        "the stream ended before message_stop"
     }
 }
 

@@ -1,195 +1,16 @@
-//! The `openai-responses` transport: OpenAI's Responses API over SSE.
-//!
-//! Events mapped: `response.output_text.delta` / `.done` (text),
-//! `response.refusal.delta` (text), `response.reasoning_summary_text.delta`
-//! and `response.reasoning_text.delta` (reasoning), `response.output_item.added`
-//! / `.done` for `function_call` items with
-//! `response.function_call_arguments.delta` / `.done` (tool calls),
-//! `response.completed` (usage, stop), `response.incomplete` (length or
-//! content filter), `response.failed` and `error` (terminal errors).
-//! Lifecycle events (`response.created`, `response.in_progress`,
-//! `response.content_part.*`, `response.output_item.*` of messages) are
-//! understood and produce nothing; anything else passes through raw.
-//!
-//! Usage convention: `input` excludes cached tokens (`cache_read` holds
-//! them), `output` is `output_tokens` (reasoning included, also in
-//! `reasoning`).
+//! The `openai-responses` response: `response.*` events mapped to blocks
+//! keyed by output item, the end taken from `response.completed`,
+//! `response.incomplete`, `response.failed` or `error`.
 
 use std::borrow::Cow;
 
-use clawkit_core::{
-    ContentBlock, Context, ErrorKind, EventStream, Message, ModelApi, ModelCost, RuntimeModel,
-    StopReason, StreamEvent, StreamFn, StreamOptions, StreamRequest, ThinkingLevel, Usage,
-};
+use clawkit_core::{RuntimeModel, StopReason, StreamEvent, Usage};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
-use crate::client::HttpClient;
-use crate::driver::{Call, KeyHeader, WireDecoder, drive};
-use crate::error::in_stream_error;
-use crate::openai_completions::{endpoint, failover_of, final_arguments, priced};
 use crate::partial_json::parse_partial;
 use crate::sse::SseEvent;
-
-/// The `openai-responses` transport.
-#[derive(Debug, Clone)]
-pub struct OpenAiResponses {
-    client: HttpClient,
-}
-
-impl OpenAiResponses {
-    /// A transport sending through `client`.
-    pub fn new(client: HttpClient) -> Self {
-        OpenAiResponses { client }
-    }
-}
-
-impl StreamFn for OpenAiResponses {
-    fn stream(&self, request: StreamRequest) -> EventStream {
-        let model = &request.model;
-        let body = request_body(model, &request.context, &request.options);
-        let call = Call::new(
-            &self.client,
-            "openai",
-            endpoint(&model.base_url, "responses"),
-            body,
-            &[],
-            KeyHeader::Bearer,
-            &request,
-        );
-        drive(self.client.clone(), call, Decoder::new(model))
-    }
-}
-
-/// Whether `api` is served by this transport.
-pub(crate) fn handles(api: &ModelApi) -> bool {
-    matches!(
-        api,
-        ModelApi::OpenAiResponses
-            | ModelApi::AzureOpenAiResponses
-            | ModelApi::OpenAiCodexResponses
-            | ModelApi::OpenAiChatGptResponses
-    )
-}
-
-/// The Responses API body.
-pub fn request_body(model: &RuntimeModel, context: &Context, options: &StreamOptions) -> Value {
-    let mut body = Map::new();
-    body.insert("model".into(), Value::from(model.id.clone()));
-    if let Some(prompt) = context.system_prompt.as_deref().filter(|p| !p.is_empty()) {
-        body.insert("instructions".into(), Value::from(prompt));
-    }
-    body.insert("input".into(), Value::Array(input(context)));
-    body.insert("stream".into(), Value::Bool(true));
-    body.insert("store".into(), Value::Bool(false));
-    if let Some(max) = options.max_tokens {
-        body.insert(
-            "max_output_tokens".into(),
-            Value::from(max.min(model.max_tokens)),
-        );
-    }
-    if let Some(temperature) = options.temperature {
-        body.insert("temperature".into(), Value::from(temperature));
-    }
-    if !context.tools.is_empty() {
-        let tools: Vec<Value> = context
-            .tools
-            .iter()
-            .map(|t| json!({"type": "function", "name": t.name, "description": t.description, "parameters": t.parameters}))
-            .collect();
-        body.insert("tools".into(), Value::Array(tools));
-    }
-    if model.reasoning {
-        let effort = match options.thinking_level {
-            Some(ThinkingLevel::Off) => None,
-            Some(ThinkingLevel::Minimal) => Some("minimal"),
-            Some(ThinkingLevel::Low) => Some("low"),
-            Some(ThinkingLevel::High | ThinkingLevel::XHigh) => Some("high"),
-            Some(_) => Some("medium"),
-            None => None,
-        };
-        if let Some(effort) = effort {
-            body.insert(
-                "reasoning".into(),
-                json!({"effort": effort, "summary": "auto"}),
-            );
-        }
-    }
-    for (key, value) in &options.extra_params {
-        body.insert(key.clone(), value.clone());
-    }
-    Value::Object(body)
-}
-
-fn input(context: &Context) -> Vec<Value> {
-    let mut items = Vec::new();
-    for message in &context.messages {
-        match message {
-            Message::User { content } => {
-                let parts: Vec<Value> = content
-                    .iter()
-                    .filter_map(|block| match block {
-                        ContentBlock::Text { text } => Some(json!({"type": "input_text", "text": text})),
-                        ContentBlock::Image { mime_type, data } => {
-                            Some(json!({"type": "input_image", "image_url": format!("data:{mime_type};base64,{data}")}))
-                        }
-                        _ => None,
-                    })
-                    .collect();
-                if !parts.is_empty() {
-                    items.push(json!({"role": "user", "content": parts}));
-                }
-            }
-            Message::Assistant { content } => {
-                let text: String = content
-                    .iter()
-                    .filter_map(|b| match b {
-                        ContentBlock::Text { text } => Some(text.as_str()),
-                        _ => None,
-                    })
-                    .collect();
-                if !text.is_empty() {
-                    items.push(json!({"role": "assistant", "content": [{"type": "output_text", "text": text}]}));
-                }
-                for block in content {
-                    if let ContentBlock::ToolCall {
-                        id,
-                        name,
-                        arguments,
-                        ..
-                    } = block
-                    {
-                        items.push(json!({
-                            "type": "function_call",
-                            "call_id": id,
-                            "name": name,
-                            "arguments": serde_json::to_string(arguments).unwrap_or_default(),
-                        }));
-                    }
-                }
-            }
-            Message::ToolResult {
-                tool_call_id,
-                content,
-                ..
-            } => {
-                let output: String = content
-                    .iter()
-                    .filter_map(|b| match b {
-                        ContentBlock::Text { text } => Some(text.as_str()),
-                        _ => None,
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n");
-                items.push(json!({"type": "function_call_output", "call_id": tool_call_id, "output": output}));
-            }
-            _ => {}
-        }
-    }
-    items
-}
-
-// ------------------------------------------------------------------ response
+use crate::wire_decoder::{Core, WireDecoder, final_arguments};
 
 #[derive(Deserialize)]
 struct WireEvent<'a> {
@@ -319,28 +140,20 @@ struct Block {
 
 /// The openai-responses wire decoder.
 pub(crate) struct Decoder {
-    label: String,
-    request_id: Option<String>,
-    prices: ModelCost,
-    next_index: usize,
+    core: Core,
     blocks: Vec<Block>,
     called_tools: bool,
-    /// The model named by the response.
-    response_model: Option<String>,
-    finished: bool,
+    /// The usage `response.completed` reported, until the end is sent.
+    usage: Option<Usage>,
 }
 
 impl Decoder {
     pub(crate) fn new(model: &RuntimeModel) -> Self {
         Decoder {
-            label: model.provider.clone(),
-            request_id: None,
-            prices: model.cost.clone(),
-            next_index: 0,
+            core: Core::new(model),
             blocks: Vec::new(),
             called_tools: false,
-            response_model: None,
-            finished: false,
+            usage: None,
         }
     }
 
@@ -348,8 +161,7 @@ impl Decoder {
         if let Some(position) = self.blocks.iter().position(|b| b.key.borrowed() == key) {
             return position;
         }
-        let index = self.next_index;
-        self.next_index += 1;
+        let index = self.core.take_index();
         out.push(match &state {
             State::Text(_) => StreamEvent::TextStart { index },
             State::Reasoning(_) => StreamEvent::ReasoningStart { index },
@@ -432,12 +244,12 @@ impl Decoder {
         }
     }
 
-    fn event(&mut self, data: &[u8], out: &mut Vec<StreamEvent>) -> bool {
+    fn wire_event(&mut self, data: &[u8], out: &mut Vec<StreamEvent>) -> bool {
         let Ok(wire) = serde_json::from_slice::<WireEvent<'_>>(data) else {
             return false;
         };
-        if self.response_model.is_none() {
-            self.response_model = wire.response.as_ref().and_then(|r| r.model.clone());
+        if self.core.response_model.is_none() {
+            self.core.response_model = wire.response.as_ref().and_then(|r| r.model.clone());
         }
         let item = wire.item_id.as_deref().unwrap_or("");
         match wire.kind.as_ref() {
@@ -503,14 +315,11 @@ impl Decoder {
                     None if self.called_tools => StopReason::ToolUse,
                     None => StopReason::Stop,
                 };
-                self.close_all(out);
-                if let Some(usage) = response.and_then(|r| r.usage) {
-                    out.push(StreamEvent::Usage {
-                        usage: self.usage(&usage),
-                    });
-                }
-                out.push(StreamEvent::Done { reason });
-                self.finished = true;
+                self.usage = response
+                    .and_then(|r| r.usage)
+                    .map(|usage| self.convert_usage(&usage));
+                self.core.stop = Some(reason);
+                self.finish(out);
             }
             "response.failed" | "error" => {
                 let mut payload: Value = serde_json::from_slice(data).unwrap_or(Value::Null);
@@ -525,16 +334,14 @@ impl Decoder {
                     .cloned()
                     .map(|e| json!({"error": e}))
                     .unwrap_or(payload);
-                let (kind, message) =
-                    in_stream_error(&self.label, &subject, self.request_id.as_deref());
-                self.fail(kind, message, out);
+                self.fail_in_stream(&subject, out);
             }
             _ => return false,
         }
         true
     }
 
-    fn usage(&self, wire: &WireUsage) -> Usage {
+    fn convert_usage(&self, wire: &WireUsage) -> Usage {
         let input = wire.input_tokens.unwrap_or(0);
         let cached = wire
             .input_tokens_details
@@ -548,18 +355,7 @@ impl Decoder {
             .as_ref()
             .and_then(|d| d.reasoning_tokens)
             .unwrap_or(0);
-        priced(usage, &self.prices)
-    }
-
-    fn fail(&mut self, kind: ErrorKind, message: String, out: &mut Vec<StreamEvent>) {
-        self.close_all(out);
-        let failover = failover_of(&kind);
-        out.push(StreamEvent::Error {
-            kind,
-            message,
-            failover,
-        });
-        self.finished = true;
+        self.core.priced(usage)
     }
 }
 
@@ -583,41 +379,33 @@ fn emit_end(block: Block, final_args: Option<&str>, out: &mut Vec<StreamEvent>) 
 }
 
 impl WireDecoder for Decoder {
-    fn start(&mut self, request_id: Option<String>) {
-        self.request_id = request_id;
+    fn core(&self) -> &Core {
+        &self.core
     }
 
-    fn on_event(&mut self, event: SseEvent, out: &mut Vec<StreamEvent>) {
+    fn core_mut(&mut self) -> &mut Core {
+        &mut self.core
+    }
+
+    fn event(&mut self, event: &SseEvent, out: &mut Vec<StreamEvent>) -> bool {
         let data = event.data.as_ref();
         if data == b"[DONE]" {
-            if !self.finished {
+            if !self.finished() {
                 self.on_end(out);
             }
-            return;
+            return true;
         }
-        if !self.event(data, out) {
-            out.push(StreamEvent::Raw {
-                event: event.event_name().map(str::to_owned),
-                data: String::from_utf8_lossy(data).into_owned(),
-            });
+        self.wire_event(data, out)
+    }
+
+    fn wind_up(&mut self, out: &mut Vec<StreamEvent>) {
+        self.close_all(out);
+        if let Some(usage) = self.usage.take() {
+            out.push(StreamEvent::Usage { usage });
         }
     }
 
-    fn response_model(&self) -> Option<&str> {
-        self.response_model.as_deref()
-    }
-
-    fn finished(&self) -> bool {
-        self.finished
-    }
-
-    fn on_end(&mut self, out: &mut Vec<StreamEvent>) {
-        let message = format!("{}: the stream ended before response.completed", self.label);
-        self.fail(ErrorKind::Protocol, message, out);
-    }
-
-    fn on_failure(&mut self, kind: ErrorKind, message: String, out: &mut Vec<StreamEvent>) {
-        let message = format!("{}: {message}", self.label);
-        self.fail(kind, message, out);
+    fn ended_early(&self) -> &'static str {
+        "the stream ended before response.completed"
     }
 }

@@ -1,205 +1,15 @@
-//! The `google-generative-ai` transport: Gemini
-//! `models/{model}:streamGenerateContent?alt=sse`.
-//!
-//! The key goes in the `x-goog-api-key` header, never in the URL. Each
-//! chunk carries candidate parts: text (a delta), `thought: true` text
-//! (reasoning), and function calls — complete (`args`), or streamed as
-//! `partialArgs` JSON-path pieces (`willContinue`) and closed by an empty
-//! `functionCall`. `thoughtSignature`s are kept on the reasoning or tool
-//! call they came with, for replay. `usageMetadata` is a running snapshot:
-//! the latest one with counts wins. There is no `[DONE]`: the stream ends
-//! after the chunk with a `finishReason`. Safety finishes and a blocked
-//! prompt end as `content_filter`.
-//!
-//! Usage convention: `input` is `promptTokenCount − cachedContentTokenCount`,
-//! `cache_read` the cached count, `output` is `candidatesTokenCount +
-//! thoughtsTokenCount`, `reasoning` the thoughts count.
+//! The `google-generative-ai` response: candidate parts mapped to text,
+//! reasoning and function calls (whole, or streamed as `partialArgs`), the
+//! latest `usageMetadata` kept for the end.
 
 use std::borrow::Cow;
 
-use clawkit_core::{
-    ContentBlock, Context, ErrorKind, EventStream, Message, ModelApi, ModelCost, RuntimeModel,
-    StopReason, StreamEvent, StreamFn, StreamOptions, StreamRequest, ThinkingLevel, Usage,
-};
+use clawkit_core::{RuntimeModel, StopReason, StreamEvent, Usage};
 use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use crate::client::HttpClient;
-use crate::driver::{Call, KeyHeader, WireDecoder, drive};
-use crate::error::in_stream_error;
-use crate::openai_completions::{endpoint, failover_of, priced};
 use crate::sse::SseEvent;
-
-/// The `google-generative-ai` transport.
-#[derive(Debug, Clone)]
-pub struct GoogleGenerativeAi {
-    client: HttpClient,
-}
-
-impl GoogleGenerativeAi {
-    /// A transport sending through `client`.
-    pub fn new(client: HttpClient) -> Self {
-        GoogleGenerativeAi { client }
-    }
-}
-
-impl StreamFn for GoogleGenerativeAi {
-    fn stream(&self, request: StreamRequest) -> EventStream {
-        let model = &request.model;
-        let body = request_body(model, &request.context, &request.options);
-        let mut url = endpoint(
-            &model.base_url,
-            &format!("models/{}:streamGenerateContent", model.id),
-        );
-        url.set_query(Some("alt=sse"));
-        let call = Call::new(
-            &self.client,
-            "gcp.gemini",
-            url,
-            body,
-            &[],
-            KeyHeader::Named("x-goog-api-key"),
-            &request,
-        );
-        drive(self.client.clone(), call, Decoder::new(model))
-    }
-}
-
-/// Whether `api` is served by this transport.
-pub(crate) fn handles(api: &ModelApi) -> bool {
-    matches!(api, ModelApi::GoogleGenerativeAi)
-}
-
-/// The `generateContent` body.
-pub fn request_body(model: &RuntimeModel, context: &Context, options: &StreamOptions) -> Value {
-    let mut body = Map::new();
-    body.insert("contents".into(), Value::Array(contents(context)));
-    if let Some(prompt) = context.system_prompt.as_deref().filter(|p| !p.is_empty()) {
-        body.insert(
-            "systemInstruction".into(),
-            json!({"parts": [{"text": prompt}]}),
-        );
-    }
-    if !context.tools.is_empty() {
-        let declarations: Vec<Value> = context
-            .tools
-            .iter()
-            .map(|t| json!({"name": t.name, "description": t.description, "parameters": t.parameters}))
-            .collect();
-        body.insert(
-            "tools".into(),
-            json!([{"functionDeclarations": declarations}]),
-        );
-    }
-    let mut config = Map::new();
-    if let Some(max) = options.max_tokens {
-        config.insert(
-            "maxOutputTokens".into(),
-            Value::from(max.min(model.max_tokens)),
-        );
-    }
-    if let Some(temperature) = options.temperature {
-        config.insert("temperature".into(), Value::from(temperature));
-    }
-    if model.reasoning
-        && let Some(level) = options.thinking_level
-    {
-        let budget = match level {
-            ThinkingLevel::Off => 0,
-            ThinkingLevel::Minimal => 512,
-            ThinkingLevel::Low => 1_024,
-            ThinkingLevel::Medium => 8_192,
-            ThinkingLevel::High => 16_384,
-            ThinkingLevel::XHigh => 32_768,
-            _ => -1,
-        };
-        config.insert(
-            "thinkingConfig".into(),
-            json!({"includeThoughts": budget != 0, "thinkingBudget": budget}),
-        );
-    }
-    if !config.is_empty() {
-        body.insert("generationConfig".into(), Value::Object(config));
-    }
-    for (key, value) in &options.extra_params {
-        body.insert(key.clone(), value.clone());
-    }
-    Value::Object(body)
-}
-
-/// Contents with consecutive same-role turns merged; tool results are
-/// `user` turns of `functionResponse` parts.
-fn contents(context: &Context) -> Vec<Value> {
-    let mut out: Vec<(&'static str, Vec<Value>)> = Vec::new();
-    for message in &context.messages {
-        let (role, parts): (&'static str, Vec<Value>) = match message {
-            Message::User { content } => ("user", content.iter().filter_map(part).collect()),
-            Message::Assistant { content } => ("model", content.iter().filter_map(part).collect()),
-            Message::ToolResult {
-                tool_name,
-                content,
-                is_error,
-                ..
-            } => {
-                let text: Vec<&str> = content
-                    .iter()
-                    .filter_map(|b| match b {
-                        ContentBlock::Text { text } => Some(text.as_str()),
-                        _ => None,
-                    })
-                    .collect();
-                let key = if *is_error { "error" } else { "content" };
-                let response = json!({"name": tool_name, "response": {key: text.join("\n")}});
-                ("user", vec![json!({"functionResponse": response})])
-            }
-            _ => continue,
-        };
-        if parts.is_empty() {
-            continue;
-        }
-        match out.last_mut() {
-            Some((last, existing)) if *last == role => existing.extend(parts),
-            _ => out.push((role, parts)),
-        }
-    }
-    out.into_iter()
-        .map(|(role, parts)| json!({"role": role, "parts": parts}))
-        .collect()
-}
-
-fn part(block: &ContentBlock) -> Option<Value> {
-    match block {
-        ContentBlock::Text { text } if !text.is_empty() => Some(json!({"text": text})),
-        ContentBlock::Image { mime_type, data } => {
-            Some(json!({"inlineData": {"mimeType": mime_type, "data": data}}))
-        }
-        ContentBlock::Thinking {
-            thinking,
-            signature,
-        } if !thinking.is_empty() || signature.is_some() => {
-            let mut part = json!({"text": thinking, "thought": true});
-            if let Some(signature) = signature {
-                part["thoughtSignature"] = Value::from(signature.clone());
-            }
-            Some(part)
-        }
-        ContentBlock::ToolCall {
-            name,
-            arguments,
-            signature,
-            ..
-        } => {
-            let mut part = json!({"functionCall": {"name": name, "args": arguments}});
-            if let Some(signature) = signature {
-                part["thoughtSignature"] = Value::from(signature.clone());
-            }
-            Some(part)
-        }
-        _ => None,
-    }
-}
-
-// ------------------------------------------------------------------ response
+use crate::wire_decoder::{Core, WireDecoder};
 
 #[derive(Deserialize)]
 struct Chunk<'a> {
@@ -332,55 +142,34 @@ struct Streaming {
 
 /// The google-generative-ai wire decoder.
 pub(crate) struct Decoder {
-    label: String,
-    request_id: Option<String>,
-    prices: ModelCost,
-    next_index: usize,
+    core: Core,
     calls: usize,
     open: Option<Open>,
     streaming: Option<Streaming>,
     usage: Option<WireUsage>,
-    stop: Option<StopReason>,
     called_tools: bool,
-    /// The model named by the response.
-    response_model: Option<String>,
-    finished: bool,
 }
 
 impl Decoder {
     pub(crate) fn new(model: &RuntimeModel) -> Self {
         Decoder {
-            label: model.provider.clone(),
-            request_id: None,
-            prices: model.cost.clone(),
-            next_index: 0,
+            core: Core::new(model),
             calls: 0,
             open: None,
             streaming: None,
             usage: None,
-            stop: None,
             called_tools: false,
-            response_model: None,
-            finished: false,
         }
-    }
-
-    fn take_index(&mut self) -> usize {
-        let index = self.next_index;
-        self.next_index += 1;
-        index
     }
 
     fn chunk(&mut self, data: &[u8], out: &mut Vec<StreamEvent>) -> Result<bool, ()> {
         let mut chunk: Chunk<'_> = serde_json::from_slice(data).map_err(|_| ())?;
-        if self.response_model.is_none() {
-            self.response_model = chunk.model_version.take().map(Cow::into_owned);
+        if self.core.response_model.is_none() {
+            self.core.response_model = chunk.model_version.take().map(Cow::into_owned);
         }
         if chunk.error.is_some() {
             let payload: Value = serde_json::from_slice(data).map_err(|_| ())?;
-            let (kind, message) =
-                in_stream_error(&self.label, &payload, self.request_id.as_deref());
-            self.fail(kind, message, out);
+            self.fail_in_stream(&payload, out);
             return Ok(true);
         }
         let mut understood = false;
@@ -393,7 +182,7 @@ impl Decoder {
         if chunk.prompt_feedback.and_then(|f| f.block_reason).is_some() {
             // The prompt itself was blocked: no candidates follow.
             understood = true;
-            self.stop = Some(StopReason::ContentFilter);
+            self.core.stop = Some(StopReason::ContentFilter);
         }
         for candidate in chunk.candidates.into_iter().flatten() {
             understood = true;
@@ -404,7 +193,7 @@ impl Decoder {
                 self.part(part, out);
             }
             if let Some(reason) = candidate.finish_reason {
-                self.stop = Some(stop_reason(&reason));
+                self.core.stop = Some(stop_reason(&reason));
             }
         }
         Ok(understood)
@@ -432,7 +221,7 @@ impl Decoder {
             && (!text.is_empty() || kind == OpenKind::Reasoning)
         {
             self.close_open(out);
-            let index = self.take_index();
+            let index = self.core.take_index();
             out.push(match kind {
                 OpenKind::Text => StreamEvent::TextStart { index },
                 OpenKind::Reasoning => StreamEvent::ReasoningStart { index },
@@ -485,7 +274,7 @@ impl Decoder {
         if let Some(name) = call.name.filter(|n| !n.is_empty()) {
             // A named call starts a new call (closing one still streaming).
             self.close_streaming(out);
-            let index = self.take_index();
+            let index = self.core.take_index();
             self.calls += 1;
             let id = call.id.unwrap_or_else(|| format!("call_{}", self.calls));
             out.push(StreamEvent::ToolCallStart {
@@ -569,35 +358,9 @@ impl Decoder {
             );
             usage.reasoning = thoughts;
             out.push(StreamEvent::Usage {
-                usage: priced(usage, &self.prices),
+                usage: self.core.priced(usage),
             });
         }
-    }
-
-    fn finish(&mut self, out: &mut Vec<StreamEvent>) {
-        self.close_open(out);
-        self.close_streaming(out);
-        self.usage_event(out);
-        let reason = match self.stop.take() {
-            Some(StopReason::Stop) | None if self.called_tools => StopReason::ToolUse,
-            Some(reason) => reason,
-            None => StopReason::Stop,
-        };
-        out.push(StreamEvent::Done { reason });
-        self.finished = true;
-    }
-
-    fn fail(&mut self, kind: ErrorKind, message: String, out: &mut Vec<StreamEvent>) {
-        self.close_open(out);
-        self.close_streaming(out);
-        self.usage_event(out);
-        let failover = failover_of(&kind);
-        out.push(StreamEvent::Error {
-            kind,
-            message,
-            failover,
-        });
-        self.finished = true;
     }
 }
 
@@ -721,41 +484,36 @@ fn set_at(root: &mut Value, path: &str, value: Value) {
 }
 
 impl WireDecoder for Decoder {
-    fn start(&mut self, request_id: Option<String>) {
-        self.request_id = request_id;
+    fn core(&self) -> &Core {
+        &self.core
     }
 
-    fn on_event(&mut self, event: SseEvent, out: &mut Vec<StreamEvent>) {
-        let data = event.data.as_ref();
-        match self.chunk(data, out) {
-            Ok(true) => {}
-            Ok(false) | Err(()) => out.push(StreamEvent::Raw {
-                event: event.event_name().map(str::to_owned),
-                data: String::from_utf8_lossy(data).into_owned(),
-            }),
+    fn core_mut(&mut self) -> &mut Core {
+        &mut self.core
+    }
+
+    fn event(&mut self, event: &SseEvent, out: &mut Vec<StreamEvent>) -> bool {
+        matches!(self.chunk(&event.data, out), Ok(true))
+    }
+
+    fn wind_up(&mut self, out: &mut Vec<StreamEvent>) {
+        self.close_open(out);
+        self.close_streaming(out);
+        self.usage_event(out);
+    }
+
+    fn ended_early(&self) -> &'static str {
+        "the stream ended without a finishReason"
+    }
+
+    /// A response that called tools stops for them, whatever
+    /// `finishReason` says (Gemini sends `STOP`).
+    fn done_reason(&self, stop: Option<StopReason>) -> StopReason {
+        match stop {
+            Some(StopReason::Stop) | None if self.called_tools => StopReason::ToolUse,
+            Some(reason) => reason,
+            None => StopReason::Stop,
         }
-    }
-
-    fn response_model(&self) -> Option<&str> {
-        self.response_model.as_deref()
-    }
-
-    fn finished(&self) -> bool {
-        self.finished
-    }
-
-    fn on_end(&mut self, out: &mut Vec<StreamEvent>) {
-        if self.stop.is_some() {
-            self.finish(out);
-        } else {
-            let message = format!("{}: the stream ended without a finishReason", self.label);
-            self.fail(ErrorKind::Protocol, message, out);
-        }
-    }
-
-    fn on_failure(&mut self, kind: ErrorKind, message: String, out: &mut Vec<StreamEvent>) {
-        let message = format!("{}: {message}", self.label);
-        self.fail(kind, message, out);
     }
 }
 
@@ -774,6 +532,7 @@ fn stop_reason(reason: &str) -> StopReason {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn json_paths_build_nested_arguments() {

@@ -1,0 +1,110 @@
+//! The `openai-responses` request: the Responses API body.
+
+use clawkit_core::{ContentBlock, Context, Message, RuntimeModel, StreamOptions, ThinkingLevel};
+use serde_json::{Map, Value, json};
+
+use crate::shared::{joined_text, texts};
+
+/// The Responses API body.
+pub fn request_body(model: &RuntimeModel, context: &Context, options: &StreamOptions) -> Value {
+    let mut body = Map::new();
+    body.insert("model".into(), Value::from(model.id.clone()));
+    if let Some(prompt) = context.system_prompt.as_deref().filter(|p| !p.is_empty()) {
+        body.insert("instructions".into(), Value::from(prompt));
+    }
+    body.insert("input".into(), Value::Array(input(context)));
+    body.insert("stream".into(), Value::Bool(true));
+    body.insert("store".into(), Value::Bool(false));
+    if let Some(max) = options.max_tokens {
+        body.insert(
+            "max_output_tokens".into(),
+            Value::from(max.min(model.max_tokens)),
+        );
+    }
+    if let Some(temperature) = options.temperature {
+        body.insert("temperature".into(), Value::from(temperature));
+    }
+    if !context.tools.is_empty() {
+        let tools: Vec<Value> = context
+            .tools
+            .iter()
+            .map(|t| json!({"type": "function", "name": t.name, "description": t.description, "parameters": t.parameters}))
+            .collect();
+        body.insert("tools".into(), Value::Array(tools));
+    }
+    if model.reasoning {
+        let effort = match options.thinking_level {
+            Some(ThinkingLevel::Off) => None,
+            Some(ThinkingLevel::Minimal) => Some("minimal"),
+            Some(ThinkingLevel::Low) => Some("low"),
+            Some(ThinkingLevel::High | ThinkingLevel::XHigh) => Some("high"),
+            Some(_) => Some("medium"),
+            None => None,
+        };
+        if let Some(effort) = effort {
+            body.insert(
+                "reasoning".into(),
+                json!({"effort": effort, "summary": "auto"}),
+            );
+        }
+    }
+    for (key, value) in &options.extra_params {
+        body.insert(key.clone(), value.clone());
+    }
+    Value::Object(body)
+}
+
+fn input(context: &Context) -> Vec<Value> {
+    let mut items = Vec::new();
+    for message in &context.messages {
+        match message {
+            Message::User { content } => {
+                let parts: Vec<Value> = content
+                    .iter()
+                    .filter_map(|block| match block {
+                        ContentBlock::Text { text } => Some(json!({"type": "input_text", "text": text})),
+                        ContentBlock::Image { mime_type, data } => {
+                            Some(json!({"type": "input_image", "image_url": format!("data:{mime_type};base64,{data}")}))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                if !parts.is_empty() {
+                    items.push(json!({"role": "user", "content": parts}));
+                }
+            }
+            Message::Assistant { content } => {
+                let text: String = texts(content).collect();
+                if !text.is_empty() {
+                    items.push(json!({"role": "assistant", "content": [{"type": "output_text", "text": text}]}));
+                }
+                for block in content {
+                    if let ContentBlock::ToolCall {
+                        id,
+                        name,
+                        arguments,
+                        ..
+                    } = block
+                    {
+                        items.push(json!({
+                            "type": "function_call",
+                            "call_id": id,
+                            "name": name,
+                            "arguments": serde_json::to_string(arguments).unwrap_or_default(),
+                        }));
+                    }
+                }
+            }
+            Message::ToolResult {
+                tool_call_id,
+                content,
+                ..
+            } => {
+                let output = joined_text(content);
+                items.push(json!({"type": "function_call_output", "call_id": tool_call_id, "output": output}));
+            }
+            _ => {}
+        }
+    }
+    items
+}

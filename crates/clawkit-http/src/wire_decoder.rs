@@ -1,0 +1,179 @@
+//! The decoder core the four APIs share. Each API's decoder maps its own
+//! wire events (the [`WireDecoder::event`] it supplies) and knows how to
+//! close what it has open ([`WireDecoder::wind_up`]); everything else is
+//! the same for all and lives here:
+//!
+//! - the terminal event: `Done` with the stop reason seen, or `Error` with
+//!   its failover reason, each after what was open was closed and usage
+//!   sent, and never more than one;
+//! - what the driver reports: a failure mid-stream (prefixed with the
+//!   label), the body ending before the response finished (a protocol
+//!   error), an error reported inside a 200 stream;
+//! - a wire event that is not understood passes through as
+//!   [`StreamEvent::Raw`];
+//! - the per-call state ([`Core`]): label, request id, prices, the model the
+//!   response names, the stop reason, the next block index;
+//! - tool arguments at the end of a call ([`final_arguments`]).
+
+use clawkit_core::{ErrorKind, ModelCost, RuntimeModel, StopReason, StreamEvent, Usage};
+use serde_json::{Map, Value};
+
+use crate::error::in_stream_error;
+use crate::shared::{failover_of, priced};
+use crate::sse::SseEvent;
+
+/// What every API's decoder keeps about the call.
+pub(crate) struct Core {
+    /// Prefix of error messages: the provider id, as OpenClaw's transports use.
+    pub(crate) label: String,
+    /// The provider's request id, once the response started.
+    pub(crate) request_id: Option<String>,
+    prices: ModelCost,
+    /// The model named by the response.
+    pub(crate) response_model: Option<String>,
+    /// The stop reason the response gave, once it gave one.
+    pub(crate) stop: Option<StopReason>,
+    next_index: usize,
+    finished: bool,
+}
+
+impl Core {
+    /// The state of a call to `model`, before any event.
+    pub(crate) fn new(model: &RuntimeModel) -> Self {
+        Core {
+            label: model.provider.clone(),
+            request_id: None,
+            prices: model.cost.clone(),
+            response_model: None,
+            stop: None,
+            next_index: 0,
+            finished: false,
+        }
+    }
+
+    /// The index of the next content block.
+    pub(crate) fn take_index(&mut self) -> usize {
+        let index = self.next_index;
+        self.next_index += 1;
+        index
+    }
+
+    /// `usage` with its cost, when the model has prices.
+    pub(crate) fn priced(&self, usage: Usage) -> Usage {
+        priced(usage, &self.prices)
+    }
+}
+
+/// Maps one API's wire events to normalized events. An API supplies
+/// [`core`](Self::core), [`event`](Self::event), [`wind_up`](Self::wind_up)
+/// and [`ended_early`](Self::ended_early); the driver and
+/// [`crate::StreamDecoder`] call the provided methods.
+pub(crate) trait WireDecoder: Send + 'static {
+    /// The state shared by every API.
+    fn core(&self) -> &Core;
+
+    /// The state shared by every API, to change.
+    fn core_mut(&mut self) -> &mut Core;
+
+    /// Maps one SSE event; `false` when it is not understood (it then
+    /// passes through as [`StreamEvent::Raw`]).
+    fn event(&mut self, event: &SseEvent, out: &mut Vec<StreamEvent>) -> bool;
+
+    /// Closes every block still open and sends the usage not yet sent: what
+    /// comes before the terminal event, whichever it is.
+    fn wind_up(&mut self, out: &mut Vec<StreamEvent>);
+
+    /// What the body ending before the response finished is called in the
+    /// error message, after the label.
+    fn ended_early(&self) -> &'static str;
+
+    /// The reason `Done` carries, given the stop reason the response gave.
+    fn done_reason(&self, stop: Option<StopReason>) -> StopReason {
+        stop.unwrap_or(StopReason::Stop)
+    }
+
+    /// The response started; `request_id` is the provider's, if sent.
+    fn start(&mut self, request_id: Option<String>) {
+        self.core_mut().request_id = request_id;
+    }
+
+    /// One SSE event: mapped, or passed through raw.
+    fn on_event(&mut self, event: SseEvent, out: &mut Vec<StreamEvent>) {
+        if !self.event(&event, out) {
+            out.push(raw(&event));
+        }
+    }
+
+    /// Whether the terminal event was emitted.
+    fn finished(&self) -> bool {
+        self.core().finished
+    }
+
+    /// The model that answered, as the response names it.
+    fn response_model(&self) -> Option<&str> {
+        self.core().response_model.as_deref()
+    }
+
+    /// The body ended: `Done` if the response had given its stop reason,
+    /// else a protocol error.
+    fn on_end(&mut self, out: &mut Vec<StreamEvent>) {
+        if self.core().stop.is_some() {
+            self.finish(out);
+        } else {
+            let message = format!("{}: {}", self.core().label, self.ended_early());
+            self.fail(ErrorKind::Protocol, message, out);
+        }
+    }
+
+    /// The call failed mid-stream: close what is open, then `Error`.
+    fn on_failure(&mut self, kind: ErrorKind, message: String, out: &mut Vec<StreamEvent>) {
+        let message = format!("{}: {message}", self.core().label);
+        self.fail(kind, message, out);
+    }
+
+    /// Ends with `Done`, after closing what is open and sending usage.
+    fn finish(&mut self, out: &mut Vec<StreamEvent>) {
+        self.wind_up(out);
+        let stop = self.core_mut().stop.take();
+        out.push(StreamEvent::Done {
+            reason: self.done_reason(stop),
+        });
+        self.core_mut().finished = true;
+    }
+
+    /// Ends with `Error`, after closing what is open and sending usage.
+    fn fail(&mut self, kind: ErrorKind, message: String, out: &mut Vec<StreamEvent>) {
+        self.wind_up(out);
+        let failover = failover_of(&kind);
+        out.push(StreamEvent::Error {
+            kind,
+            message,
+            failover,
+        });
+        self.core_mut().finished = true;
+    }
+
+    /// Ends with the error `payload` reports inside a 200 stream.
+    fn fail_in_stream(&mut self, payload: &Value, out: &mut Vec<StreamEvent>) {
+        let core = self.core();
+        let (kind, message) = in_stream_error(&core.label, payload, core.request_id.as_deref());
+        self.fail(kind, message, out);
+    }
+}
+
+/// `event` passed through as it came.
+pub(crate) fn raw(event: &SseEvent) -> StreamEvent {
+    StreamEvent::Raw {
+        event: event.event_name().map(str::to_owned),
+        data: String::from_utf8_lossy(&event.data).into_owned(),
+    }
+}
+
+/// Tool arguments at the end: strict JSON; an empty text is `{}`; text that
+/// does not parse is kept as a string so nothing is lost.
+pub(crate) fn final_arguments(args: &str) -> Value {
+    if args.trim().is_empty() {
+        return Value::Object(Map::new());
+    }
+    serde_json::from_str(args).unwrap_or_else(|_| Value::String(args.to_owned()))
+}
