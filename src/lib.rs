@@ -46,7 +46,9 @@ pub use clawkit_providers as providers;
 /// The types most plugin code needs, in one import.
 pub mod prelude {
     pub use clawkit_core::prelude::*;
-    pub use clawkit_http::{HttpClient, HttpConfig, HttpError, RetryPolicy, transport_for};
+    pub use clawkit_http::{
+        BuiltinTransports, HttpClient, HttpConfig, HttpError, RetryPolicy, transport_for,
+    };
     pub use clawkit_manifest::{
         CheckOptions, ConfigValidator, Diagnostic, Diagnostics, ManifestError, PackageManifest,
         PluginCheck, PluginManifest, Severity, check_plugin,

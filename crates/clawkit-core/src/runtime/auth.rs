@@ -305,7 +305,12 @@ impl Runtime {
         }
     }
 
-    fn missing_auth(&self, provider: &str, auth_id: &str, tracer: &mut Tracer<'_>) -> CoreError {
+    pub(crate) fn missing_auth(
+        &self,
+        provider: &str,
+        auth_id: &str,
+        tracer: &mut Tracer<'_>,
+    ) -> CoreError {
         let ctx = self.lookup_context(provider, auth_id);
         let env_vars = ctx.env_vars.clone();
         let custom = self.with_owner(provider, "buildMissingAuthMessage", tracer, |p| {

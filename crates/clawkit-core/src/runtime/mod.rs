@@ -52,6 +52,7 @@ mod auth;
 mod builder;
 mod catalog;
 mod config;
+mod host;
 mod resolve;
 mod stream_fn;
 mod turn;
