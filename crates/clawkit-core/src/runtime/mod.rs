@@ -52,6 +52,8 @@ mod auth;
 mod builder;
 mod catalog;
 mod config;
+#[cfg(test)]
+mod every_hook_tests;
 mod host;
 mod resolve;
 mod stream_fn;

@@ -467,21 +467,19 @@ impl Runtime {
         let tool_diagnostics = self.tools_stage(&model, &mut context, on(recording, trace));
         // 7. input text transforms
         let transforms = self.text_transforms_for(&model.provider);
-        if !transforms.input.is_empty() {
-            let before = context.clone();
-            transforms.apply_input_to_context(&mut context);
-            let mut tracer = Tracer::new(on(recording, trace));
-            tracer.with(
-                "textTransforms (input)",
-                owner.as_ref().map(|o| o.0.as_str()),
-                || TraceOutcome::Returned {
-                    value: serde_json::json!({
-                        "rules": transforms.input.len(),
-                        "changed": context != before,
-                    }),
-                },
-            );
-        }
+        let before = recording.then(|| context.clone());
+        transforms.apply_input_to_context(&mut context);
+        let mut tracer = Tracer::new(on(recording, trace));
+        tracer.with(
+            "textTransforms",
+            owner.as_ref().map(|o| o.0.as_str()),
+            || TraceOutcome::Returned {
+                value: serde_json::json!({
+                    "rules": &transforms,
+                    "inputChanged": before.as_ref() != Some(&context),
+                }),
+            },
+        );
 
         // 8. stream
         let mut params = request.extra_params.clone();
@@ -1219,5 +1217,129 @@ impl Stream for TurnOutput {
                 Poll::Pending => return Poll::Pending,
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hooks::ThinkingOption;
+
+    fn split(deltas: &[&str]) -> Vec<StreamEvent> {
+        let mut splitter = TagSplitter::default();
+        let mut out = Vec::new();
+        splitter.push(StreamEvent::TextStart { index: 0 }, &mut out);
+        for delta in deltas {
+            let text = (*delta).into();
+            splitter.push(StreamEvent::TextDelta { index: 0, text }, &mut out);
+        }
+        let whole = deltas.concat().into();
+        splitter.push(
+            StreamEvent::TextEnd {
+                index: 0,
+                text: whole,
+            },
+            &mut out,
+        );
+        splitter.push(
+            StreamEvent::Done {
+                reason: crate::event::StopReason::Stop,
+            },
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn think_tags_cut_across_deltas_become_a_reasoning_block() {
+        let events = split(&["<thi", "nk>step one", " and two</th", "ink>The answer", "."]);
+        assert_eq!(
+            events,
+            vec![
+                StreamEvent::ReasoningStart { index: 0 },
+                StreamEvent::ReasoningDelta {
+                    index: 0,
+                    text: "step one".into()
+                },
+                StreamEvent::ReasoningDelta {
+                    index: 0,
+                    text: " and two".into()
+                },
+                StreamEvent::ReasoningEnd {
+                    index: 0,
+                    text: "step one and two".into(),
+                    signature: None
+                },
+                StreamEvent::TextStart { index: 1 },
+                StreamEvent::TextDelta {
+                    index: 1,
+                    text: "The answer".into()
+                },
+                StreamEvent::TextDelta {
+                    index: 1,
+                    text: ".".into()
+                },
+                StreamEvent::TextEnd {
+                    index: 1,
+                    text: "The answer.".into()
+                },
+                StreamEvent::Done {
+                    reason: crate::event::StopReason::Stop
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn text_without_tags_keeps_a_held_back_less_than_sign_until_the_end() {
+        let events = split(&["a <", "b"]);
+        let text: String = events
+            .iter()
+            .filter_map(|e| match e {
+                StreamEvent::TextDelta { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(text, "a <b");
+    }
+
+    #[test]
+    fn thinking_is_clamped_to_what_the_model_can_do() {
+        use ThinkingLevel::*;
+        assert_eq!(
+            clamp_thinking(Some(High), false, None, false, false).0,
+            Some(Off)
+        );
+        assert_eq!(
+            clamp_thinking(Some(XHigh), true, None, false, false).0,
+            Some(High)
+        );
+        assert_eq!(
+            clamp_thinking(Some(XHigh), true, None, false, true),
+            (Some(XHigh), None)
+        );
+        assert_eq!(
+            clamp_thinking(Some(High), true, None, true, false).0,
+            Some(Low)
+        );
+        assert_eq!(clamp_thinking(None, true, None, false, false), (None, None));
+        let profile = ThinkingProfile {
+            levels: [Off, Low, Medium]
+                .into_iter()
+                .map(|id| ThinkingOption {
+                    id,
+                    label: None,
+                    rank: None,
+                })
+                .collect(),
+            default_level: Some(Low),
+            overrides_catalog_reasoning: true,
+        };
+        let (sent, why) = clamp_thinking(Some(High), false, Some(&profile), false, false);
+        assert_eq!(sent, Some(Medium));
+        assert_eq!(
+            why.as_deref(),
+            Some("high is not in the provider's thinking profile")
+        );
     }
 }
