@@ -8,6 +8,7 @@ mod help;
 mod manifest_check;
 mod manifest_schema;
 mod models_list;
+mod turn;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
