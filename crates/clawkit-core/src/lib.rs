@@ -103,8 +103,9 @@ pub use runtime::{
 };
 pub use secret::{ApiKey, REDACTED};
 pub use stream::{
-    Cancellation, Cancelled, EventStream, HeaderPrecedence, PayloadPatch, SharedStreamFn, StreamFn,
-    StreamOptions, StreamRequest, Terminated, Transports, sanitize_tool_choice,
+    CacheRetention, Cancellation, Cancelled, EventStream, HeaderPrecedence, PayloadPatch,
+    SharedStreamFn, StreamFn, StreamOptions, StreamRequest, Terminated, Transports,
+    sanitize_tool_choice,
 };
 pub use text_transform::{Pattern, Replacement, TextTransforms};
 pub use trace::{HookTrace, TraceEntry, TraceOutcome};

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use crate::error::CoreError;
 use crate::hooks::{ExtraParamsContext, StreamFnContext, WrapStreamFnContext};
 use crate::model::{RuntimeModel, ThinkingLevel};
-use crate::stream::{EventStream, SharedStreamFn, StreamFn, StreamRequest};
+use crate::stream::{CacheRetention, EventStream, SharedStreamFn, StreamFn, StreamRequest};
 use crate::trace::{HookTrace, Tracer};
 
 use super::Runtime;
@@ -149,12 +149,15 @@ impl Runtime {
     }
 }
 
-/// The generic options layer: `temperature` and `maxTokens` (or
-/// `max_tokens`) from the extra params, where the call leaves them unset.
+/// The generic options layer: `temperature`, `maxTokens` (or
+/// `max_tokens`) and `cacheRetention` from the extra params, where the call
+/// leaves them unset. (A turn drops `cacheRetention` first when the model
+/// is not `isCacheTtlEligible`.)
 struct OptionDefaults {
     inner: SharedStreamFn,
     temperature: Option<f64>,
     max_tokens: Option<u64>,
+    cache_retention: Option<CacheRetention>,
 }
 
 impl OptionDefaults {
@@ -164,13 +167,18 @@ impl OptionDefaults {
             .get("maxTokens")
             .or_else(|| params.get("max_tokens"))
             .and_then(Value::as_u64);
-        if temperature.is_none() && max_tokens.is_none() {
+        let cache_retention = params
+            .get("cacheRetention")
+            .and_then(Value::as_str)
+            .map(CacheRetention::from);
+        if temperature.is_none() && max_tokens.is_none() && cache_retention.is_none() {
             return inner;
         }
         Arc::new(OptionDefaults {
             inner,
             temperature,
             max_tokens,
+            cache_retention,
         })
     }
 }
@@ -182,6 +190,9 @@ impl StreamFn for OptionDefaults {
         }
         if request.options.max_tokens.is_none() {
             request.options.max_tokens = self.max_tokens;
+        }
+        if request.options.cache_retention.is_none() {
+            request.options.cache_retention = self.cache_retention.clone();
         }
         self.inner.stream(request)
     }

@@ -104,6 +104,19 @@ pub enum HeaderPrecedence {
     DefaultsWin,
 }
 
+crate::macros::string_enum! {
+    /// How long a provider should keep the prompt cache (OpenClaw's
+    /// `cacheRetention`), for models where `isCacheTtlEligible` holds.
+    CacheRetention {
+        /// Do not mark anything for caching.
+        None => "none",
+        /// The provider's default (Anthropic: 5 minutes).
+        Short => "short",
+        /// The longest the provider offers (Anthropic: 1 hour).
+        Long => "long",
+    }
+}
+
 /// Options of one call.
 #[derive(Clone, Default)]
 #[non_exhaustive]
@@ -124,6 +137,9 @@ pub struct StreamOptions {
     pub extra_params: Map<String, Value>,
     /// Cancels the call; the stream then ends with a `cancelled` error.
     pub cancellation: Option<terminal::Cancellation>,
+    /// Prompt-cache retention (set by the options layer from the
+    /// `cacheRetention` param where the model is eligible).
+    pub cache_retention: Option<CacheRetention>,
     payload_hooks: Vec<PayloadHook>,
 }
 
@@ -144,6 +160,7 @@ impl fmt::Debug for StreamOptions {
             .field("session_id", &self.session_id)
             .field("extra_params", &self.extra_params)
             .field("cancellable", &self.cancellation.is_some())
+            .field("cache_retention", &self.cache_retention)
             .field("payload_hooks", &self.payload_hooks.len())
             .finish()
     }

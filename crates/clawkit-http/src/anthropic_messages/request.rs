@@ -1,6 +1,8 @@
 //! The `anthropic-messages` request: the Messages API body.
 
-use clawkit_core::{ContentBlock, Context, Message, RuntimeModel, StreamOptions, ThinkingLevel};
+use clawkit_core::{
+    CacheRetention, ContentBlock, Context, Message, RuntimeModel, StreamOptions, ThinkingLevel,
+};
 use serde_json::{Map, Value, json};
 
 /// Thinking budget per `/think` level, in tokens.
@@ -34,10 +36,20 @@ pub fn request_body(model: &RuntimeModel, context: &Context, options: &StreamOpt
         max_tokens = max_tokens.max(budget + 1_024);
     }
     body.insert("max_tokens".into(), Value::from(max_tokens));
+    let cache_control = options.cache_retention.as_ref().and_then(cache_control);
     if let Some(prompt) = context.system_prompt.as_deref().filter(|p| !p.is_empty()) {
-        body.insert("system".into(), Value::from(prompt));
+        let system = match &cache_control {
+            // A cached prefix needs the block form of `system`.
+            Some(control) => json!([{"type": "text", "text": prompt, "cache_control": control}]),
+            None => Value::from(prompt),
+        };
+        body.insert("system".into(), system);
     }
-    body.insert("messages".into(), Value::Array(messages(context)));
+    let mut messages = messages(context);
+    if let Some(control) = &cache_control {
+        mark_last_user_block(&mut messages, control);
+    }
+    body.insert("messages".into(), Value::Array(messages));
     if !context.tools.is_empty() {
         let tools = context
             .tools
@@ -60,6 +72,31 @@ pub fn request_body(model: &RuntimeModel, context: &Context, options: &StreamOpt
         body.insert(key.clone(), value.clone());
     }
     Value::Object(body)
+}
+
+/// The `cache_control` marker of a retention: ephemeral, for an hour when
+/// `long`; none for `none` (or a value clawkit does not know).
+fn cache_control(retention: &CacheRetention) -> Option<Value> {
+    match retention {
+        CacheRetention::Short => Some(json!({"type": "ephemeral"})),
+        CacheRetention::Long => Some(json!({"type": "ephemeral", "ttl": "1h"})),
+        _ => None,
+    }
+}
+
+/// Marks the last block of the last user turn, so the conversation so far
+/// becomes the cached prefix of the next request.
+fn mark_last_user_block(messages: &mut [Value], control: &Value) {
+    let last_user = messages
+        .iter_mut()
+        .rev()
+        .find(|m| m["role"] == "user")
+        .and_then(|m| m["content"].as_array_mut())
+        .and_then(|content| content.last_mut())
+        .and_then(Value::as_object_mut);
+    if let Some(block) = last_user {
+        block.insert("cache_control".into(), control.clone());
+    }
 }
 
 /// Messages with consecutive same-role turns merged (tool results are user
@@ -139,5 +176,58 @@ fn assistant_block(block: &ContentBlock) -> Option<Value> {
             ..
         } => Some(json!({"type": "tool_use", "id": id, "name": name, "input": arguments})),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clawkit_core::ModelApi;
+
+    fn body(retention: Option<CacheRetention>) -> Value {
+        let model = RuntimeModel::new(
+            "anthropic",
+            "claude-sonnet-4-5",
+            ModelApi::AnthropicMessages,
+            "https://api.anthropic.com".parse().unwrap(),
+        );
+        let context = Context::user("first").with_system_prompt("Be brief.");
+        let mut context = context;
+        context.messages.push(Message::assistant("ok"));
+        context.messages.push(Message::user("second"));
+        let mut options = StreamOptions::default();
+        options.cache_retention = retention;
+        request_body(&model, &context, &options)
+    }
+
+    #[test]
+    fn cache_retention_marks_the_system_prompt_and_the_last_user_block() {
+        let long = body(Some(CacheRetention::Long));
+        let control = json!({"type": "ephemeral", "ttl": "1h"});
+        assert_eq!(
+            long["system"],
+            json!([{"type": "text", "text": "Be brief.", "cache_control": control}])
+        );
+        assert_eq!(long["messages"][2]["content"][0]["cache_control"], control);
+        assert!(
+            long["messages"][0]["content"][0]
+                .get("cache_control")
+                .is_none()
+        );
+
+        let short = body(Some(CacheRetention::Short));
+        assert_eq!(
+            short["messages"][2]["content"][0]["cache_control"],
+            json!({"type": "ephemeral"})
+        );
+    }
+
+    #[test]
+    fn without_retention_or_with_none_nothing_is_marked() {
+        for retention in [None, Some(CacheRetention::None)] {
+            let plain = body(retention);
+            assert_eq!(plain["system"], "Be brief.");
+            assert!(!plain.to_string().contains("cache_control"));
+        }
     }
 }
