@@ -374,9 +374,10 @@ impl ProviderPlugin for Everything {
     }
     fn build_replay_policy(&self, _ctx: &ModelContext) -> Option<ReplayPolicy> {
         self.call("buildReplayPolicy");
-        let mut policy = ReplayPolicy::default();
-        policy.drop_thinking_blocks = Some(true);
-        Some(policy)
+        Some(ReplayPolicy {
+            drop_thinking_blocks: Some(true),
+            ..ReplayPolicy::default()
+        })
     }
     async fn sanitize_replay_history(
         &self,
@@ -610,7 +611,8 @@ fn every_hook_is_called_where_the_table_says() {
     }
 
     // Host-called methods.
-    let hosted: [(&'static str, Box<dyn Fn(&Runtime)>); 8] = [
+    type HostCall = Box<dyn Fn(&Runtime)>;
+    let hosted: [(&'static str, HostCall); 8] = [
         (
             "Runtime::refresh_oauth",
             Box::new(|r: &Runtime| {

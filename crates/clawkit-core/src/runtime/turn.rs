@@ -1233,7 +1233,7 @@ mod tests {
             let text = (*delta).into();
             splitter.push(StreamEvent::TextDelta { index: 0, text }, &mut out);
         }
-        let whole = deltas.concat().into();
+        let whole = deltas.concat();
         splitter.push(
             StreamEvent::TextEnd {
                 index: 0,
