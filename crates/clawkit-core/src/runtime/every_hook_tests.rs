@@ -785,3 +785,25 @@ fn the_whole_turn_trace_of_the_every_hook_plugin() {
     let (_, trace, _) = run_turn(&runtime, &catalog);
     insta::assert_json_snapshot!("every_hook_whole_turn", trace);
 }
+
+#[test]
+fn a_websocket_transport_request_streams_over_http_and_the_trace_says_so() {
+    let plugin = Everything::default();
+    let runtime = runtime(&plugin, AuthStore::new());
+    let trace = block_on(async {
+        let mut turn = runtime
+            .stream(turn_request().param("transport", "websocket"))
+            .await
+            .unwrap();
+        while turn.next().await.is_some() {}
+        turn.trace()
+    });
+    let entry = trace
+        .entries()
+        .iter()
+        .find(|e| e.hook == "transport")
+        .map(|e| serde_json::to_value(e).unwrap());
+    let entry = entry.unwrap();
+    assert_eq!(entry["value"]["used"], "stream");
+    assert_eq!(entry["value"]["requested"], "websocket");
+}

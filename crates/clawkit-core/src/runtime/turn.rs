@@ -486,6 +486,22 @@ impl Runtime {
         if let Some(flag) = params.remove("parallelToolCalls") {
             params.entry("parallel_tool_calls").or_insert(flag);
         }
+        // `transport`: clawkit streams over HTTP (SSE); a WebSocket request
+        // falls back to it, and the trace says so.
+        if let Some(asked) = params.get("transport").and_then(Value::as_str)
+            && asked == "websocket"
+        {
+            let mut tracer = Tracer::new(on(recording, trace));
+            tracer.value(
+                "transport",
+                Some(model.provider.as_str()),
+                &serde_json::json!({
+                    "requested": asked,
+                    "used": TransportKind::Stream,
+                    "reason": "clawkit has no WebSocket transport",
+                }),
+            );
+        }
         let cache_ttl_eligible = {
             let mut tracer = Tracer::new(on(recording, trace));
             let ctx = CacheTtlContext {
