@@ -75,7 +75,7 @@ const OPTION_PARAMS: [&str; 5] = [
 ///     .record_trace();
 /// # let _ = request;
 /// ```
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 #[must_use]
 pub struct TurnRequest {
     model: String,
@@ -245,6 +245,37 @@ impl TraceHandle {
     pub fn snapshot(&self) -> HookTrace {
         lock(&self.0).clone()
     }
+}
+
+impl std::fmt::Debug for TurnRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TurnRequest")
+            .field("model", &self.model)
+            .field("messages", &self.context.messages.len())
+            .field("tools", &self.context.tools.len())
+            .field("thinking", &self.thinking)
+            .field(
+                "extra_params",
+                &self.extra_params.keys().collect::<Vec<_>>(),
+            )
+            .field("base_url", &self.base_url.as_ref().map(without_userinfo))
+            .field("session_id", &self.session_id)
+            .field("turn_id", &self.turn_id)
+            // Header values may carry credentials: names only.
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("auth", &self.auth)
+            .field("record_trace", &self.trace.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// `url` without a user name or password, for Debug output.
+fn without_userinfo(url: &Url) -> String {
+    let mut url = url.clone();
+    // Both only fail for URLs that cannot have credentials.
+    let _ = url.set_username("");
+    let _ = url.set_password(None);
+    url.to_string()
 }
 
 /// What the thinking stage decided.
@@ -1317,6 +1348,25 @@ mod tests {
             })
             .collect();
         assert_eq!(text, "a <b");
+    }
+
+    #[test]
+    fn a_turn_request_prints_no_secret() {
+        let canary = "sk-canary-turn-0123456789";
+        let request = TurnRequest::prompt("p/m", "hi")
+            .header("Authorization", format!("Bearer {canary}"))
+            .base_url(
+                format!("https://user:{canary}@example.com/v1")
+                    .parse()
+                    .unwrap(),
+            )
+            .auth(AuthRequest::with_key(canary));
+        let printed = format!("{request:?}");
+        assert!(!printed.contains(canary), "{printed}");
+        assert!(printed.contains("Authorization") && printed.contains("example.com"));
+        let mut options = StreamOptions::default();
+        options.headers.insert("x-api-key".into(), canary.into());
+        assert!(!format!("{options:?}").contains(canary));
     }
 
     #[test]

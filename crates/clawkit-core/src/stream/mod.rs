@@ -153,7 +153,8 @@ impl fmt::Debug for StreamOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StreamOptions")
             .field("api_key", &self.api_key)
-            .field("headers", &self.headers)
+            // Header values may carry credentials: names only.
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
             .field("temperature", &self.temperature)
             .field("max_tokens", &self.max_tokens)
             .field("thinking_level", &self.thinking_level)
