@@ -1151,12 +1151,18 @@ impl TurnOutput {
         match event {
             StreamEvent::TextDelta { index, text } => {
                 let rewriter = self.rewriters.entry(index).or_default();
-                let out = rewriter.push(&self.transforms, &text);
-                if !out.is_empty() {
-                    self.queue.push_back(StreamEvent::TextDelta {
-                        index,
-                        text: out.into_owned(),
-                    });
+                // `None`: the delta passes unchanged, so its own text is sent
+                // on without a copy.
+                let rewritten = match rewriter.push(&self.transforms, &text) {
+                    std::borrow::Cow::Borrowed(out) if out.len() == text.len() => None,
+                    out => Some(out.into_owned()),
+                };
+                match rewritten {
+                    None => self.queue.push_back(StreamEvent::TextDelta { index, text }),
+                    Some(out) if !out.is_empty() => self
+                        .queue
+                        .push_back(StreamEvent::TextDelta { index, text: out }),
+                    Some(_) => {}
                 }
             }
             StreamEvent::TextEnd { index, text } => {
