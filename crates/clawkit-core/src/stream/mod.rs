@@ -10,9 +10,11 @@
 //! `createStreamFn` result, else the transport for the model's API
 //! (`createStreamFn` replaces the transport, it does not wrap it); around
 //! the base, the generic options layer (only when the params set
-//! `temperature` or `maxTokens`); around that, the owner's `wrapStreamFn`
-//! result, the outermost (it may stack layers of its own inside). At call
-//! time the outermost runs first and hands the request inward:
+//! `temperature`, `maxTokens` or `cacheRetention`); around that, the owner's
+//! `wrapStreamFn` result (it may stack layers of its own inside). A turn
+//! adds one layer outside them all, which applies
+//! `resolveTransportTurnState` on each attempt. At call time the outermost
+//! runs first and hands the request inward:
 //!
 //! ```text
 //!   caller ──▶ outer wrapper ──▶ inner wrapper ──▶ transport ──▶ HTTP
