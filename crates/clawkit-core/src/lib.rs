@@ -59,6 +59,7 @@ mod secret;
 mod stream;
 mod stream_build;
 mod terminal;
+mod text;
 mod text_transform;
 mod trace;
 
@@ -96,6 +97,7 @@ pub use stream::{
 };
 pub use stream_build::{BuiltStream, StreamSetup};
 pub use terminal::{Cancellation, Cancelled, Terminated};
+pub use text::Text;
 pub use text_transform::{Pattern, Replacement, TextTransforms};
 pub use trace::{HookTrace, TraceEntry, TraceOutcome};
 
@@ -110,7 +112,7 @@ pub mod prelude {
         CatalogResult, Config, Context, CoreError, DynamicModelContext, Env, HookTrace, InputKind,
         ModelApi, ModelCost, ModelDefinition, PluginApi, PluginEntry, PluginError, ProviderConfig,
         ProviderPlugin, Replacement, Runtime, RuntimeModel, SingleProviderPluginEntry, StopReason,
-        StreamEvent, StreamFn, StreamOptions, StreamRequest, StreamSetup, TextTransforms,
+        StreamEvent, StreamFn, StreamOptions, StreamRequest, StreamSetup, Text, TextTransforms,
         async_trait, define_plugin_entry,
     };
 }

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use clawkit_core::{
     ContentBlock, Context, ErrorKind, EventStream, Message, ModelApi, ModelCost, RuntimeModel,
-    StopReason, StreamEvent, StreamFn, StreamOptions, StreamRequest, ThinkingLevel, Usage,
+    StopReason, StreamEvent, StreamFn, StreamOptions, StreamRequest, Text, ThinkingLevel, Usage,
 };
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -384,7 +384,7 @@ impl Decoder {
                         if !text.is_empty() {
                             out.push(StreamEvent::TextDelta {
                                 index: ours,
-                                text: text.clone(),
+                                text: Text::from(&text),
                             });
                         }
                         BlockKind::Text(text)
@@ -435,7 +435,7 @@ impl Decoder {
                         text.push_str(&piece);
                         out.push(StreamEvent::TextDelta {
                             index: ours,
-                            text: piece.into_owned(),
+                            text: piece.into(),
                         });
                     }
                     (BlockKind::Thinking { text, .. }, Some("thinking_delta")) => {
@@ -443,7 +443,7 @@ impl Decoder {
                         text.push_str(&piece);
                         out.push(StreamEvent::ReasoningDelta {
                             index: ours,
-                            text: piece.into_owned(),
+                            text: piece.into(),
                         });
                     }
                     (BlockKind::Thinking { signature, .. }, Some("signature_delta")) => {
@@ -456,7 +456,7 @@ impl Decoder {
                             args.push_str(&piece);
                             out.push(StreamEvent::ToolCallDelta {
                                 index: ours,
-                                delta: piece.into_owned(),
+                                delta: piece.into(),
                                 partial: parse_partial(args),
                             });
                         }
@@ -497,15 +497,18 @@ impl Decoder {
     fn close(&mut self, block: Block, out: &mut Vec<StreamEvent>) {
         let index = block.index;
         match block.kind {
-            BlockKind::Text(text) => out.push(StreamEvent::TextEnd { index, text }),
+            BlockKind::Text(text) => out.push(StreamEvent::TextEnd {
+                index,
+                text: text.into(),
+            }),
             BlockKind::Thinking { text, signature } => out.push(StreamEvent::ReasoningEnd {
                 index,
-                text,
+                text: text.into(),
                 signature,
             }),
             BlockKind::Redacted(data) => out.push(StreamEvent::ReasoningEnd {
                 index,
-                text: String::new(),
+                text: Text::new(),
                 signature: Some(data),
             }),
             BlockKind::Tool { id, name, args } => out.push(StreamEvent::ToolCallEnd {

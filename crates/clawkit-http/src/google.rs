@@ -19,7 +19,7 @@ use std::borrow::Cow;
 
 use clawkit_core::{
     ContentBlock, Context, ErrorKind, EventStream, Message, ModelApi, ModelCost, RuntimeModel,
-    StopReason, StreamEvent, StreamFn, StreamOptions, StreamRequest, ThinkingLevel, Usage,
+    StopReason, StreamEvent, StreamFn, StreamOptions, StreamRequest, Text, ThinkingLevel, Usage,
 };
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
@@ -459,7 +459,7 @@ impl Decoder {
         };
         open.text.push_str(&text);
         let index = open.index;
-        let text = text.into_owned();
+        let text = Text::from(text);
         out.push(match kind {
             OpenKind::Text => StreamEvent::TextDelta { index, text },
             OpenKind::Reasoning => StreamEvent::ReasoningDelta { index, text },
@@ -545,11 +545,11 @@ impl Decoder {
             out.push(match open.kind {
                 OpenKind::Text => StreamEvent::TextEnd {
                     index: open.index,
-                    text: open.text,
+                    text: open.text.into(),
                 },
                 OpenKind::Reasoning => StreamEvent::ReasoningEnd {
                     index: open.index,
-                    text: open.text,
+                    text: open.text.into(),
                     signature: open.signature,
                 },
             });
@@ -632,7 +632,7 @@ fn apply_partial(call: &mut Streaming, pieces: Vec<PartialArg>, out: &mut Vec<St
         if !fragment.is_empty() {
             out.push(StreamEvent::ToolCallDelta {
                 index: call.index,
-                delta: fragment,
+                delta: fragment.into(),
                 partial: Some(call.args.clone()),
             });
         }

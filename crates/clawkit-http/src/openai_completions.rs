@@ -24,7 +24,7 @@ use std::marker::PhantomData;
 
 use clawkit_core::{
     ContentBlock, Context, ErrorKind, EventStream, InputKind, MaxTokensField, Message, ModelApi,
-    ModelCompat, ModelCost, RuntimeModel, StopReason, StreamEvent, StreamFn, StreamRequest,
+    ModelCompat, ModelCost, RuntimeModel, StopReason, StreamEvent, StreamFn, StreamRequest, Text,
     ThinkingFormat, ThinkingLevel, Tool, Usage,
 };
 use serde::Deserialize;
@@ -890,7 +890,7 @@ impl Decoder {
             return;
         };
         open.text.push_str(&text);
-        let text = text.into_owned();
+        let text = Text::from(text);
         out.push(match kind {
             Open::Text => StreamEvent::TextDelta {
                 index: open.index,
@@ -914,11 +914,11 @@ impl Decoder {
             out.push(match open.kind {
                 Open::Text => StreamEvent::TextEnd {
                     index: open.index,
-                    text: open.text,
+                    text: open.text.into(),
                 },
                 Open::Reasoning(field) => StreamEvent::ReasoningEnd {
                     index: open.index,
-                    text: open.text,
+                    text: open.text.into(),
                     signature: Some(REASONING_FIELDS[field].to_owned()),
                 },
             });
@@ -984,7 +984,7 @@ impl Decoder {
             if !tool.args.is_empty() {
                 out.push(StreamEvent::ToolCallDelta {
                     index: tool.block,
-                    delta: tool.args.clone(),
+                    delta: Text::from(&tool.args),
                     partial: parse_partial(&tool.args),
                 });
             }
@@ -993,7 +993,7 @@ impl Decoder {
         {
             out.push(StreamEvent::ToolCallDelta {
                 index: tool.block,
-                delta: fragment.into_owned(),
+                delta: fragment.into(),
                 partial: parse_partial(&tool.args),
             });
         }

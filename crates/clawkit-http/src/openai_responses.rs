@@ -411,21 +411,21 @@ impl Decoder {
                 text.push_str(&delta);
                 out.push(StreamEvent::TextDelta {
                     index,
-                    text: delta.into_owned(),
+                    text: delta.into(),
                 });
             }
             State::Reasoning(text) => {
                 text.push_str(&delta);
                 out.push(StreamEvent::ReasoningDelta {
                     index,
-                    text: delta.into_owned(),
+                    text: delta.into(),
                 });
             }
             State::Tool { args, .. } => {
                 args.push_str(&delta);
                 out.push(StreamEvent::ToolCallDelta {
                     index,
-                    delta: delta.into_owned(),
+                    delta: delta.into(),
                     partial: parse_partial(args),
                 });
             }
@@ -566,10 +566,13 @@ impl Decoder {
 fn emit_end(block: Block, final_args: Option<&str>, out: &mut Vec<StreamEvent>) {
     let index = block.index;
     out.push(match block.state {
-        State::Text(text) => StreamEvent::TextEnd { index, text },
+        State::Text(text) => StreamEvent::TextEnd {
+            index,
+            text: text.into(),
+        },
         State::Reasoning(text) => StreamEvent::ReasoningEnd {
             index,
-            text,
+            text: text.into(),
             signature: None,
         },
         State::Tool { id, name, args } => StreamEvent::ToolCallEnd {
