@@ -353,7 +353,7 @@ impl Decoder {
 
     fn event(&mut self, event: &SseEvent, out: &mut Vec<StreamEvent>) -> bool {
         let data = &event.data[..];
-        let Ok(wire) = serde_json::from_slice::<WireEvent<'_>>(data) else {
+        let Ok(wire) = crate::wire::from_json::<WireEvent<'_>>(data) else {
             return false;
         };
         match wire.kind.as_ref() {

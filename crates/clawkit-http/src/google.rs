@@ -372,7 +372,7 @@ impl Decoder {
     }
 
     fn chunk(&mut self, data: &[u8], out: &mut Vec<StreamEvent>) -> Result<bool, ()> {
-        let mut chunk: Chunk<'_> = serde_json::from_slice(data).map_err(|_| ())?;
+        let mut chunk: Chunk<'_> = crate::wire::from_json(data).map_err(|_| ())?;
         if self.response_model.is_none() {
             self.response_model = chunk.model_version.take().map(Cow::into_owned);
         }

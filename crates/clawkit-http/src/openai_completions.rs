@@ -558,12 +558,10 @@ struct Delta<'a> {
 }
 
 impl<'a> Chunk<'a> {
-    fn parse(data: &'a [u8]) -> serde_json::Result<Self> {
-        let mut chunk = Chunk::default();
-        let mut deserializer = serde_json::Deserializer::from_slice(data);
-        InPlace(&mut chunk).deserialize(&mut deserializer)?;
-        deserializer.end()?;
-        Ok(chunk)
+    /// Parses `data` into this chunk, which the caller keeps on its stack:
+    /// a chunk returned by value was copied whole (264 bytes) every event.
+    fn parse_into(&mut self, data: &'a [u8]) -> serde_json::Result<()> {
+        crate::wire::from_json_seed(data, InPlace(self))
     }
 }
 
@@ -818,7 +816,8 @@ impl Decoder {
     }
 
     fn chunk(&mut self, data: &[u8], out: &mut Vec<StreamEvent>) -> Result<bool, ()> {
-        let mut chunk = Chunk::parse(data).map_err(|_| ())?;
+        let mut chunk = Chunk::default();
+        chunk.parse_into(data).map_err(|_| ())?;
         if chunk.error {
             let payload: Value = serde_json::from_slice(data).map_err(|_| ())?;
             let (kind, message) =

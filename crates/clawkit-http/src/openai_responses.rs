@@ -433,7 +433,7 @@ impl Decoder {
     }
 
     fn event(&mut self, data: &[u8], out: &mut Vec<StreamEvent>) -> bool {
-        let Ok(wire) = serde_json::from_slice::<WireEvent<'_>>(data) else {
+        let Ok(wire) = crate::wire::from_json::<WireEvent<'_>>(data) else {
             return false;
         };
         if self.response_model.is_none() {
