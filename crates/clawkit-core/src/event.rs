@@ -11,6 +11,7 @@ use crate::macros::string_enum;
 use serde_json::Value;
 
 use crate::model::{FailoverReason, Usage};
+use crate::text::Text;
 
 /// One normalized event of a model's answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -35,14 +36,14 @@ pub enum StreamEvent {
         /// Block index.
         index: usize,
         /// The new text.
-        text: String,
+        text: Text,
     },
     /// A text block closed; `text` is the whole block.
     TextEnd {
         /// Block index.
         index: usize,
         /// The full text of the block.
-        text: String,
+        text: Text,
     },
     /// A reasoning (thinking) block opened.
     ReasoningStart {
@@ -54,14 +55,14 @@ pub enum StreamEvent {
         /// Block index.
         index: usize,
         /// The new reasoning text.
-        text: String,
+        text: Text,
     },
     /// A reasoning block closed.
     ReasoningEnd {
         /// Block index.
         index: usize,
         /// The full reasoning text.
-        text: String,
+        text: Text,
         /// Signature that lets the block be replayed.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         signature: Option<String>,
@@ -80,7 +81,7 @@ pub enum StreamEvent {
         /// Block index.
         index: usize,
         /// The new argument text.
-        delta: String,
+        delta: Text,
         /// Best-effort parse of the arguments so far.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         partial: Option<Value>,

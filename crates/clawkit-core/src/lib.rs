@@ -69,6 +69,7 @@ mod replay;
 mod runtime;
 mod secret;
 mod stream;
+mod text;
 mod text_transform;
 mod trace;
 
@@ -107,6 +108,7 @@ pub use stream::{
     SharedStreamFn, StreamFn, StreamOptions, StreamRequest, Terminated, Transports,
     sanitize_tool_choice,
 };
+pub use text::Text;
 pub use text_transform::{Pattern, Replacement, TextTransforms};
 pub use trace::{HookTrace, TraceEntry, TraceOutcome};
 
@@ -121,7 +123,7 @@ pub mod prelude {
         CatalogResult, Config, Context, CoreError, DynamicModelContext, Env, HookTrace, InputKind,
         ModelApi, ModelCost, ModelDefinition, PluginApi, PluginEntry, PluginError, ProviderConfig,
         ProviderPlugin, Replacement, Runtime, RuntimeModel, SingleProviderPluginEntry, StopReason,
-        StreamEvent, StreamFn, StreamOptions, StreamRequest, StreamSetup, TextTransforms,
+        StreamEvent, StreamFn, StreamOptions, StreamRequest, StreamSetup, Text, TextTransforms,
         Transports, Turn, TurnRequest, async_trait, define_plugin_entry,
     };
 }

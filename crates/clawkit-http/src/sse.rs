@@ -190,7 +190,7 @@ impl SseDecoder {
                     None => self.skip_lf = true,
                 }
             }
-            self.line(buf.slice(pos..end), out)?;
+            self.line(&buf, pos, end, out)?;
             pos = next;
         }
         let rest = &buf[pos..];
@@ -214,13 +214,22 @@ impl SseDecoder {
                 line
             };
             self.started = true;
-            self.line(line, out)?;
+            self.line(&line, 0, line.len(), out)?;
         }
         self.dispatch(out);
         Ok(())
     }
 
-    fn line(&mut self, line: Bytes, out: &mut Vec<SseEvent>) -> Result<(), SseError> {
+    /// Handles the line `buf[start..end]`. Only a field value is sliced out
+    /// of `buf` (slicing a `Bytes` is a reference-count update).
+    fn line(
+        &mut self,
+        buf: &Bytes,
+        start: usize,
+        end: usize,
+        out: &mut Vec<SseEvent>,
+    ) -> Result<(), SseError> {
+        let line = &buf[start..end];
         // Also for lines that arrived whole, so the result never depends on
         // where the reads were cut.
         if line.len() > self.max_line {
@@ -235,27 +244,21 @@ impl SseDecoder {
         if line[0] == b':' {
             return Ok(());
         }
-        let (field, value) = match memchr::memchr(b':', &line) {
-            Some(colon) => {
-                let start = if line.get(colon + 1) == Some(&b' ') {
-                    colon + 2
-                } else {
-                    colon + 1
-                };
-                (&line[..colon], line.slice(start..))
-            }
-            None => (&line[..], Bytes::new()),
+        let (field, value_start) = match memchr::memchr(b':', line) {
+            Some(colon) if line.get(colon + 1) == Some(&b' ') => (&line[..colon], colon + 2),
+            Some(colon) => (&line[..colon], colon + 1),
+            None => (line, line.len()),
         };
+        let text = &line[value_start..];
+        let value = || buf.slice(start + value_start..end);
         match field {
-            b"data" => self.append_data(value)?,
-            b"event" => self.event = Some(value),
-            b"id" if !value.contains(&0) => {
-                self.id = Some(value);
+            b"data" => self.append_data(value())?,
+            b"event" => self.event = Some(value()),
+            b"id" if !text.contains(&0) => {
+                self.id = Some(value());
             }
-            b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
-                self.retry = std::str::from_utf8(&value)
-                    .ok()
-                    .and_then(|v| v.parse().ok());
+            b"retry" if !text.is_empty() && text.iter().all(u8::is_ascii_digit) => {
+                self.retry = std::str::from_utf8(text).ok().and_then(|v| v.parse().ok());
             }
             _ => {}
         }

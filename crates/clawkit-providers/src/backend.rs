@@ -129,7 +129,12 @@ impl ChatResponse {
         while let Some(event) = events.next().await {
             match event {
                 StreamEvent::TextEnd { index, text } => {
-                    blocks.insert(index, ContentBlock::Text { text });
+                    blocks.insert(
+                        index,
+                        ContentBlock::Text {
+                            text: text.into_string(),
+                        },
+                    );
                 }
                 StreamEvent::ReasoningEnd {
                     index,
@@ -139,7 +144,7 @@ impl ChatResponse {
                     blocks.insert(
                         index,
                         ContentBlock::Thinking {
-                            thinking: text,
+                            thinking: text.into_string(),
                             signature,
                         },
                     );

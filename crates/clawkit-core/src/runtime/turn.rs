@@ -1100,11 +1100,14 @@ impl TagSplitter {
             out.push(if reasoning {
                 StreamEvent::ReasoningEnd {
                     index,
-                    text,
+                    text: text.into(),
                     signature: None,
                 }
             } else {
-                StreamEvent::TextEnd { index, text }
+                StreamEvent::TextEnd {
+                    index,
+                    text: text.into(),
+                }
             });
         }
     }
@@ -1159,9 +1162,10 @@ impl TurnOutput {
                 };
                 match rewritten {
                     None => self.queue.push_back(StreamEvent::TextDelta { index, text }),
-                    Some(out) if !out.is_empty() => self
-                        .queue
-                        .push_back(StreamEvent::TextDelta { index, text: out }),
+                    Some(out) if !out.is_empty() => self.queue.push_back(StreamEvent::TextDelta {
+                        index,
+                        text: out.into(),
+                    }),
                     Some(_) => {}
                 }
             }
@@ -1181,7 +1185,7 @@ impl TurnOutput {
                 }
                 self.queue.push_back(StreamEvent::TextEnd {
                     index,
-                    text: rewritten,
+                    text: rewritten.into(),
                 });
             }
             other => {
@@ -1200,8 +1204,10 @@ impl TurnOutput {
         if let Some(mut rewriter) = self.rewriters.remove(&index) {
             let rest = rewriter.finish(&self.transforms);
             if !rest.is_empty() {
-                self.queue
-                    .push_back(StreamEvent::TextDelta { index, text: rest });
+                self.queue.push_back(StreamEvent::TextDelta {
+                    index,
+                    text: rest.into(),
+                });
             }
         }
     }
@@ -1290,7 +1296,7 @@ mod tests {
         splitter.push(
             StreamEvent::TextEnd {
                 index: 0,
-                text: whole,
+                text: whole.into(),
             },
             &mut out,
         );

@@ -21,7 +21,10 @@ fn answering(name: &'static str) -> SharedStreamFn {
             request.options.temperature, request.options.max_tokens
         );
         Box::pin(futures::stream::iter([
-            StreamEvent::TextDelta { index: 0, text },
+            StreamEvent::TextDelta {
+                index: 0,
+                text: text.into(),
+            },
             StreamEvent::Done {
                 reason: StopReason::Stop,
             },
@@ -89,7 +92,7 @@ fn run(stream_fn: &SharedStreamFn, configure: impl FnOnce(&mut StreamRequest)) -
     block_on(stream_fn.stream(request).collect::<Vec<_>>())
         .into_iter()
         .filter_map(|event| match event {
-            StreamEvent::TextDelta { text, .. } => Some(text),
+            StreamEvent::TextDelta { text, .. } => Some(text.into_string()),
             StreamEvent::Raw { event, .. } => event,
             _ => None,
         })

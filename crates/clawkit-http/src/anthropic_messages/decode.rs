@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use clawkit_core::{RuntimeModel, StopReason, StreamEvent, Usage};
+use clawkit_core::{RuntimeModel, StopReason, StreamEvent, Text, Usage};
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -142,7 +142,7 @@ impl Decoder {
 
     fn wire_event(&mut self, event: &SseEvent, out: &mut Vec<StreamEvent>) -> bool {
         let data = &event.data[..];
-        let Ok(wire) = serde_json::from_slice::<WireEvent<'_>>(data) else {
+        let Ok(wire) = crate::wire::from_json::<WireEvent<'_>>(data) else {
             return false;
         };
         match wire.kind.as_ref() {
@@ -172,7 +172,7 @@ impl Decoder {
                         if !text.is_empty() {
                             out.push(StreamEvent::TextDelta {
                                 index: ours,
-                                text: text.clone(),
+                                text: Text::from(&text),
                             });
                         }
                         BlockKind::Text(text)
@@ -223,7 +223,7 @@ impl Decoder {
                         text.push_str(&piece);
                         out.push(StreamEvent::TextDelta {
                             index: ours,
-                            text: piece.into_owned(),
+                            text: piece.into(),
                         });
                     }
                     (BlockKind::Thinking { text, .. }, Some("thinking_delta")) => {
@@ -231,7 +231,7 @@ impl Decoder {
                         text.push_str(&piece);
                         out.push(StreamEvent::ReasoningDelta {
                             index: ours,
-                            text: piece.into_owned(),
+                            text: piece.into(),
                         });
                     }
                     (BlockKind::Thinking { signature, .. }, Some("signature_delta")) => {
@@ -244,7 +244,7 @@ impl Decoder {
                             args.push_str(&piece);
                             out.push(StreamEvent::ToolCallDelta {
                                 index: ours,
-                                delta: piece.into_owned(),
+                                delta: piece.into(),
                                 partial: parse_partial(args),
                             });
                         }
@@ -285,15 +285,18 @@ impl Decoder {
     fn close(&mut self, block: Block, out: &mut Vec<StreamEvent>) {
         let index = block.index;
         match block.kind {
-            BlockKind::Text(text) => out.push(StreamEvent::TextEnd { index, text }),
+            BlockKind::Text(text) => out.push(StreamEvent::TextEnd {
+                index,
+                text: text.into(),
+            }),
             BlockKind::Thinking { text, signature } => out.push(StreamEvent::ReasoningEnd {
                 index,
-                text,
+                text: text.into(),
                 signature,
             }),
             BlockKind::Redacted(data) => out.push(StreamEvent::ReasoningEnd {
                 index,
-                text: String::new(),
+                text: Text::new(),
                 signature: Some(data),
             }),
             BlockKind::Tool { id, name, args } => out.push(StreamEvent::ToolCallEnd {

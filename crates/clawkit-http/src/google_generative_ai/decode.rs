@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use clawkit_core::{RuntimeModel, StopReason, StreamEvent, Usage};
+use clawkit_core::{RuntimeModel, StopReason, StreamEvent, Text, Usage};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
@@ -163,7 +163,7 @@ impl Decoder {
     }
 
     fn chunk(&mut self, data: &[u8], out: &mut Vec<StreamEvent>) -> Result<bool, ()> {
-        let mut chunk: Chunk<'_> = serde_json::from_slice(data).map_err(|_| ())?;
+        let mut chunk: Chunk<'_> = crate::wire::from_json(data).map_err(|_| ())?;
         if self.core.response_model.is_none() {
             self.core.response_model = chunk.model_version.take().map(Cow::into_owned);
         }
@@ -248,7 +248,7 @@ impl Decoder {
         };
         open.text.push_str(&text);
         let index = open.index;
-        let text = text.into_owned();
+        let text = Text::from(text);
         out.push(match kind {
             OpenKind::Text => StreamEvent::TextDelta { index, text },
             OpenKind::Reasoning => StreamEvent::ReasoningDelta { index, text },
@@ -334,11 +334,11 @@ impl Decoder {
             out.push(match open.kind {
                 OpenKind::Text => StreamEvent::TextEnd {
                     index: open.index,
-                    text: open.text,
+                    text: open.text.into(),
                 },
                 OpenKind::Reasoning => StreamEvent::ReasoningEnd {
                     index: open.index,
-                    text: open.text,
+                    text: open.text.into(),
                     signature: open.signature,
                 },
             });
@@ -395,7 +395,7 @@ fn apply_partial(call: &mut Streaming, pieces: Vec<PartialArg>, out: &mut Vec<St
         if !fragment.is_empty() {
             out.push(StreamEvent::ToolCallDelta {
                 index: call.index,
-                delta: fragment,
+                delta: fragment.into(),
                 partial: Some(call.args.clone()),
             });
         }

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::marker::PhantomData;
 
-use clawkit_core::{RuntimeModel, StopReason, StreamEvent, Usage};
+use clawkit_core::{RuntimeModel, StopReason, StreamEvent, Text, Usage};
 use serde::Deserialize;
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -91,12 +91,10 @@ struct Delta<'a> {
 }
 
 impl<'a> Chunk<'a> {
-    fn parse(data: &'a [u8]) -> serde_json::Result<Self> {
-        let mut chunk = Chunk::default();
-        let mut deserializer = serde_json::Deserializer::from_slice(data);
-        InPlace(&mut chunk).deserialize(&mut deserializer)?;
-        deserializer.end()?;
-        Ok(chunk)
+    /// Parses `data` into this chunk, which the caller keeps on its stack:
+    /// a chunk returned by value was copied whole (264 bytes) every event.
+    fn parse_into(&mut self, data: &'a [u8]) -> serde_json::Result<()> {
+        crate::wire::from_json_seed(data, InPlace(self))
     }
 }
 
@@ -338,7 +336,8 @@ impl Decoder {
     }
 
     fn chunk(&mut self, data: &[u8], out: &mut Vec<StreamEvent>) -> Result<bool, ()> {
-        let mut chunk = Chunk::parse(data).map_err(|_| ())?;
+        let mut chunk = Chunk::default();
+        chunk.parse_into(data).map_err(|_| ())?;
         if chunk.error {
             let payload: Value = serde_json::from_slice(data).map_err(|_| ())?;
             self.fail_in_stream(&payload, out);
@@ -408,7 +407,7 @@ impl Decoder {
             return;
         };
         open.text.push_str(&text);
-        let text = text.into_owned();
+        let text = Text::from(text);
         out.push(match kind {
             Open::Text => StreamEvent::TextDelta {
                 index: open.index,
@@ -426,11 +425,11 @@ impl Decoder {
             out.push(match open.kind {
                 Open::Text => StreamEvent::TextEnd {
                     index: open.index,
-                    text: open.text,
+                    text: open.text.into(),
                 },
                 Open::Reasoning(field) => StreamEvent::ReasoningEnd {
                     index: open.index,
-                    text: open.text,
+                    text: open.text.into(),
                     signature: Some(REASONING_FIELDS[field].to_owned()),
                 },
             });
@@ -496,7 +495,7 @@ impl Decoder {
             if !tool.args.is_empty() {
                 out.push(StreamEvent::ToolCallDelta {
                     index: tool.block,
-                    delta: tool.args.clone(),
+                    delta: Text::from(&tool.args),
                     partial: parse_partial(&tool.args),
                 });
             }
@@ -505,7 +504,7 @@ impl Decoder {
         {
             out.push(StreamEvent::ToolCallDelta {
                 index: tool.block,
-                delta: fragment.into_owned(),
+                delta: fragment.into(),
                 partial: parse_partial(&tool.args),
             });
         }

@@ -223,21 +223,21 @@ impl Decoder {
                 text.push_str(&delta);
                 out.push(StreamEvent::TextDelta {
                     index,
-                    text: delta.into_owned(),
+                    text: delta.into(),
                 });
             }
             State::Reasoning(text) => {
                 text.push_str(&delta);
                 out.push(StreamEvent::ReasoningDelta {
                     index,
-                    text: delta.into_owned(),
+                    text: delta.into(),
                 });
             }
             State::Tool { args, .. } => {
                 args.push_str(&delta);
                 out.push(StreamEvent::ToolCallDelta {
                     index,
-                    delta: delta.into_owned(),
+                    delta: delta.into(),
                     partial: parse_partial(args),
                 });
             }
@@ -245,7 +245,7 @@ impl Decoder {
     }
 
     fn wire_event(&mut self, data: &[u8], out: &mut Vec<StreamEvent>) -> bool {
-        let Ok(wire) = serde_json::from_slice::<WireEvent<'_>>(data) else {
+        let Ok(wire) = crate::wire::from_json::<WireEvent<'_>>(data) else {
             return false;
         };
         if self.core.response_model.is_none() {
@@ -362,10 +362,13 @@ impl Decoder {
 fn emit_end(block: Block, final_args: Option<&str>, out: &mut Vec<StreamEvent>) {
     let index = block.index;
     out.push(match block.state {
-        State::Text(text) => StreamEvent::TextEnd { index, text },
+        State::Text(text) => StreamEvent::TextEnd {
+            index,
+            text: text.into(),
+        },
         State::Reasoning(text) => StreamEvent::ReasoningEnd {
             index,
-            text,
+            text: text.into(),
             signature: None,
         },
         State::Tool { id, name, args } => StreamEvent::ToolCallEnd {

@@ -185,10 +185,10 @@ pub(crate) fn facts(events: &[StreamEvent]) -> Facts {
     let mut facts = Facts::default();
     for event in events {
         match event {
-            StreamEvent::TextEnd { text, .. } => facts.text.push(text.clone()),
+            StreamEvent::TextEnd { text, .. } => facts.text.push(text.to_string()),
             StreamEvent::ReasoningEnd {
                 text, signature, ..
-            } => facts.reasoning.push((text.clone(), signature.clone())),
+            } => facts.reasoning.push((text.to_string(), signature.clone())),
             StreamEvent::ToolCallEnd {
                 id,
                 name,
@@ -271,12 +271,12 @@ pub(crate) fn assert_blocks(events: &[StreamEvent]) {
             }
             StreamEvent::TextEnd { index, text } => {
                 let block = open.remove(index).expect("end of an open block");
-                assert_eq!(block, (Kind::Text, text.clone()), "{event:?}");
+                assert_eq!(block, (Kind::Text, text.to_string()), "{event:?}");
                 continue;
             }
             StreamEvent::ReasoningEnd { index, text, .. } => {
                 let block = open.remove(index).expect("end of an open block");
-                assert_eq!(block, (Kind::Reasoning, text.clone()), "{event:?}");
+                assert_eq!(block, (Kind::Reasoning, text.to_string()), "{event:?}");
                 continue;
             }
             StreamEvent::ToolCallEnd {

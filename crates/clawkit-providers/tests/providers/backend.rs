@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clawkit_core::{
-    Config, Context, Env, ErrorKind, EventStream, Runtime, StopReason, StreamEvent, async_trait,
+    Config, Context, Env, ErrorKind, EventStream, Runtime, StopReason, StreamEvent, Text,
+    async_trait,
 };
 use clawkit_http::HttpClient;
 use clawkit_providers::{
@@ -193,7 +194,7 @@ impl LlmBackend for Mirror {
                 .collect::<String>(),
             _ => String::new(),
         };
-        let text: String = prompt.chars().rev().collect();
+        let text = Text::from(prompt.chars().rev().collect::<String>());
         Box::pin(futures::stream::iter([
             StreamEvent::TextStart { index: 0 },
             StreamEvent::TextDelta {
