@@ -1,12 +1,17 @@
 //! Shared pieces of the peer benchmark: the stream body, the loopback server
-//! and the three clients (a raw reqwest floor, clawkit, async-openai), each
+//! and the clients (a raw reqwest floor, clawkit's transport, a whole
+//! clawkit turn through the `LlmBackend` facade, async-openai), each
 //! rebuilding the whole text of one streamed answer.
 
 use std::borrow::Cow;
 
 use bytes::Bytes;
-use clawkit_core::{Context, ModelApi, RuntimeModel, StreamEvent, StreamFn, StreamRequest};
-use clawkit_http::{HttpClient, OpenAiCompletions};
+use clawkit_core::{
+    Config, Context, Env, ModelApi, ProviderConfig, Runtime, RuntimeModel, StreamEvent, StreamFn,
+    StreamRequest,
+};
+use clawkit_http::{BuiltinTransports, HttpClient, OpenAiCompletions};
+use clawkit_providers::{ChatRequest, LlmBackend, ProviderBackend};
 use clawkit_testkit::{Script, ScriptedServer};
 use futures::StreamExt;
 use serde::Deserialize;
@@ -121,7 +126,26 @@ pub struct Clients {
     reqwest: reqwest::Client,
     clawkit: OpenAiCompletions,
     model: RuntimeModel,
+    turn: ProviderBackend,
     async_openai: async_openai::Client<async_openai::config::OpenAIConfig>,
+}
+
+/// acme-ai (with its three output transforms) as an `LlmBackend`, its
+/// endpoint moved to `base_url` by user config.
+fn acme_backend(base_url: &str) -> Result<ProviderBackend, Error> {
+    let endpoint = ProviderConfig::new(base_url.parse()?, ModelApi::OpenAiCompletions);
+    let client = HttpClient::new()?;
+    let runtime = Runtime::builder()
+        .plugin(acme_ai::plugin()?)
+        .env(Env::new().with("ACME_AI_API_KEY", API_KEY))
+        .config(Config::new().with_provider("acme-ai", endpoint))
+        .transports(BuiltinTransports::new(client.clone()))
+        .build()?;
+    Ok(ProviderBackend::new(
+        std::sync::Arc::new(runtime),
+        "acme-ai",
+        client,
+    ))
 }
 
 impl Clients {
@@ -135,6 +159,7 @@ impl Clients {
             reqwest: reqwest::Client::builder().build()?,
             clawkit: OpenAiCompletions::new(HttpClient::new()?),
             model: clawkit_model(base_url)?,
+            turn: acme_backend(base_url)?,
             async_openai: async_openai::Client::with_config(config),
         })
     }
@@ -144,6 +169,7 @@ impl Clients {
         match client {
             Client::RawReqwest => self.raw_reqwest().await,
             Client::Clawkit => self.clawkit().await,
+            Client::ClawkitTurn => self.clawkit_turn().await,
             Client::AsyncOpenai => self.async_openai().await,
         }
     }
@@ -188,6 +214,23 @@ impl Clients {
         Ok(text)
     }
 
+    /// A whole clawkit turn through the `LlmBackend` facade: acme-ai's
+    /// catalog (built once), resolution, auth, every hook and its three
+    /// output transforms over each delta.
+    pub async fn clawkit_turn(&self) -> Result<String, Error> {
+        let request = ChatRequest::new("acme-large", Context::user("Hello"));
+        let mut events = self.turn.chat_stream(request);
+        let mut text = String::new();
+        while let Some(event) = events.next().await {
+            match event {
+                StreamEvent::TextDelta { text: delta, .. } => text.push_str(&delta),
+                StreamEvent::Error { message, .. } => return Err(message.into()),
+                _ => {}
+            }
+        }
+        Ok(text)
+    }
+
     /// async-openai's `chat().create_stream`.
     pub async fn async_openai(&self) -> Result<String, Error> {
         use async_openai::types::chat::{
@@ -221,19 +264,27 @@ pub enum Client {
     RawReqwest,
     /// [`Clients::clawkit`].
     Clawkit,
+    /// [`Clients::clawkit_turn`].
+    ClawkitTurn,
     /// [`Clients::async_openai`].
     AsyncOpenai,
 }
 
 impl Client {
-    /// All three, in report order.
-    pub const ALL: [Client; 3] = [Client::RawReqwest, Client::Clawkit, Client::AsyncOpenai];
+    /// All of them, in report order.
+    pub const ALL: [Client; 4] = [
+        Client::RawReqwest,
+        Client::Clawkit,
+        Client::ClawkitTurn,
+        Client::AsyncOpenai,
+    ];
 
     /// The benchmark name.
     pub fn name(self) -> &'static str {
         match self {
             Client::RawReqwest => "raw_reqwest_floor",
             Client::Clawkit => "clawkit",
+            Client::ClawkitTurn => "clawkit_turn_acme",
             Client::AsyncOpenai => "async_openai",
         }
     }

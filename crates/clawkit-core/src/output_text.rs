@@ -41,6 +41,26 @@ impl BlockRewriter {
         current
     }
 
+    /// Whether `delta` would pass through unchanged and leave nothing held:
+    /// nothing is held now and no rule could match or start a match in it.
+    /// When `true`, the caller may send `delta` on without calling
+    /// [`push`](Self::push) (the state it would leave is the same).
+    pub(crate) fn passes(&self, transforms: &TextTransforms, delta: &str) -> bool {
+        self.stages.len() == transforms.output.len()
+            && self
+                .stages
+                .iter()
+                .zip(&transforms.output)
+                .all(|(stage, replacement)| {
+                    stage.pending.is_empty()
+                        && match replacement.streaming_literal() {
+                            Some((_, false)) if stage.fired => true,
+                            Some((from, _)) => find_start(delta, from) == Start::Nothing,
+                            None => false,
+                        }
+                })
+    }
+
     /// Ends the block; returns everything still held back, rewritten.
     pub(crate) fn finish(&mut self, transforms: &TextTransforms) -> String {
         self.ensure_stages(transforms);
@@ -77,24 +97,43 @@ impl Stage {
         if self.fired && !global {
             return input;
         }
-        // Fast path: nothing held, no match and no possible start of one.
-        if self.pending.is_empty() && !input.contains(from) && held_tail(&input, from) == 0 {
-            return input;
+        // Fast path: nothing held and no match in this piece. It passes on
+        // at once, except a tail that could start a match, which is held
+        // (in a buffer that keeps its capacity): no allocation either way.
+        if self.pending.is_empty() {
+            match find_start(&input, from) {
+                Start::Nothing => return input,
+                Start::Tail(keep) => {
+                    let emit_to = input.len() - keep;
+                    self.pending.push_str(&input[emit_to..]);
+                    return match input {
+                        Cow::Borrowed(text) => Cow::Borrowed(&text[..emit_to]),
+                        Cow::Owned(mut text) => {
+                            text.truncate(emit_to);
+                            Cow::Owned(text)
+                        }
+                    };
+                }
+                Start::Match(_) => {}
+            }
         }
         self.pending.push_str(&input);
         let mut out = String::with_capacity(self.pending.len());
         let mut rest = 0;
         while global || !self.fired {
-            match self.pending[rest..].find(from) {
-                Some(at) => {
+            match find_start(&self.pending[rest..], from) {
+                Start::Match(at) => {
                     let start = rest + at;
                     out.push_str(&self.pending[rest..start]);
                     replacement.replace_literal_match(from, &mut out);
                     rest = start + from.len();
                     self.fired = true;
                 }
-                None => {
-                    let keep = held_tail(&self.pending[rest..], from);
+                tail => {
+                    let keep = match tail {
+                        Start::Tail(keep) => keep,
+                        _ => 0,
+                    };
                     let emit_to = self.pending.len() - keep;
                     out.push_str(&self.pending[rest..emit_to]);
                     rest = emit_to;
@@ -122,17 +161,39 @@ impl Stage {
     }
 }
 
-/// The length of the longest tail of `text` that is a proper prefix of
-/// `from`: the part that could still become a match.
-fn held_tail(text: &str, from: &str) -> usize {
-    let longest = text.len().min(from.len().saturating_sub(1));
-    (1..=longest)
-        .rev()
-        .find(|&k| {
-            let start = text.len() - k;
-            text.is_char_boundary(start) && from.is_char_boundary(k) && text[start..] == from[..k]
-        })
-        .unwrap_or(0)
+/// Where a match of `from` could start in `text`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Start {
+    /// The leftmost whole match starts here.
+    Match(usize),
+    /// No match, but the last `n` bytes are a proper prefix of `from`: the
+    /// longest such tail, which could still become a match.
+    Tail(usize),
+    /// Neither.
+    Nothing,
+}
+
+/// One pass over the places `from`'s first byte occurs (memchr): the
+/// leftmost match, else the longest tail that starts one. A first byte of
+/// `from` is the first byte of a character, so every place found is a
+/// character boundary of `text`.
+fn find_start(text: &str, from: &str) -> Start {
+    let (text, from) = (text.as_bytes(), from.as_bytes());
+    let Some(&first) = from.first() else {
+        return Start::Nothing;
+    };
+    for at in memchr::memchr_iter(first, text) {
+        let rest = &text[at..];
+        if rest.len() >= from.len() {
+            if rest.starts_with(from) {
+                return Start::Match(at);
+            }
+        } else if from.starts_with(rest) {
+            // Every later place is shorter still: no match can follow.
+            return Start::Tail(rest.len());
+        }
+    }
+    Start::Nothing
 }
 
 #[cfg(test)]
@@ -156,7 +217,16 @@ mod tests {
         let mut rewriter = BlockRewriter::default();
         let mut pieces: Vec<String> = deltas
             .iter()
-            .map(|d| rewriter.push(transforms, d).into_owned())
+            .map(|d| {
+                let passes = rewriter.passes(transforms, d);
+                let out = rewriter.push(transforms, d).into_owned();
+                // `passes` promises exactly what `push` then does.
+                assert!(
+                    !passes || (out == *d && rewriter.passes(transforms, "")),
+                    "{d:?}"
+                );
+                out
+            })
             .collect();
         pieces.push(rewriter.finish(transforms));
         (pieces.concat(), pieces)
@@ -195,6 +265,16 @@ mod tests {
     }
 
     #[test]
+    fn find_start_finds_the_leftmost_match_or_the_longest_tail() {
+        assert_eq!(find_start("a blue basket", "blue basket"), Start::Match(2));
+        assert_eq!(find_start("a blue bas", "blue basket"), Start::Tail(8));
+        assert_eq!(find_start("bb", "bbc"), Start::Tail(2));
+        assert_eq!(find_start("xbbcb", "bbc"), Start::Match(1));
+        assert_eq!(find_start("hello", "blue"), Start::Nothing);
+        assert_eq!(find_start("", "blue"), Start::Nothing);
+    }
+
+    #[test]
     fn multibyte_text_is_cut_only_at_char_boundaries() {
         let transforms = TextTransforms::new().output(Replacement::literal_global("ü€x", "ok"));
         let (text, _) = streamed(&transforms, &["aü", "€", "x ü€", "y"]);
@@ -221,6 +301,25 @@ mod tests {
             }
             deltas.push(&text[last..]);
             let transforms = acme();
+            let (streamed_text, _) = streamed(&transforms, &deltas);
+            prop_assert_eq!(streamed_text, transforms.apply_output(&text).into_owned());
+        }
+
+        #[test]
+        fn self_overlapping_patterns_stream_like_the_whole_text(
+            (text, mut points) in "[ab]{0,24}".prop_flat_map(cuts)
+        ) {
+            points.sort_unstable();
+            let mut deltas = Vec::new();
+            let mut last = 0;
+            for p in points {
+                deltas.push(&text[last..p]);
+                last = p;
+            }
+            deltas.push(&text[last..]);
+            let transforms = TextTransforms::new()
+                .output(Replacement::literal_global("aab", "b"))
+                .output(Replacement::literal("bab", "[$&]"));
             let (streamed_text, _) = streamed(&transforms, &deltas);
             prop_assert_eq!(streamed_text, transforms.apply_output(&text).into_owned());
         }

@@ -38,6 +38,8 @@ pub struct Replacement {
     to_source: String,
     /// The literal text looked for, when `from` is one (first or every match).
     literal: Option<String>,
+    /// `to` is plain text and `$&` only (see `streaming_literal`).
+    plain_to: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,10 +64,12 @@ impl Replacement {
     pub fn literal(from: impl Into<String>, to: impl Into<String>) -> Self {
         let to = to.into();
         let from = from.into();
+        let parts = parse_replacement(&to);
         Replacement {
             literal: Some(from.clone()),
             from: Pattern::Literal(from),
-            to: parse_replacement(&to),
+            plain_to: is_plain(&parts),
+            to: parts,
             to_source: to,
         }
     }
@@ -85,12 +89,14 @@ impl Replacement {
             // An escaped literal always compiles; keep the first-match form otherwise.
             Err(_) => return Replacement::literal(from, to),
         };
+        let parts = parse_replacement(&to);
         Replacement {
             from: Pattern::Regex {
                 regex,
                 global: true,
             },
-            to: parse_replacement(&to),
+            plain_to: is_plain(&parts),
+            to: parts,
             to_source: to,
             literal: Some(from.to_owned()),
         }
@@ -116,9 +122,11 @@ impl Replacement {
 
     fn compiled(pattern: &str, to: String, global: bool) -> Result<Self, CoreError> {
         let regex = Regex::new(pattern).map_err(|e| CoreError::invalid_pattern(pattern, e))?;
+        let parts = parse_replacement(&to);
         Ok(Replacement {
             from: Pattern::Regex { regex, global },
-            to: parse_replacement(&to),
+            plain_to: is_plain(&parts),
+            to: parts,
             to_source: to,
             literal: None,
         })
@@ -135,12 +143,8 @@ impl Replacement {
     /// around the match, groups, regular expressions) needs the whole text.
     pub(crate) fn streaming_literal(&self) -> Option<(&str, bool)> {
         let literal = self.literal.as_deref().filter(|l| !l.is_empty())?;
-        let context_free = self
-            .to
-            .iter()
-            .all(|part| matches!(part, ReplacementPart::Text(_) | ReplacementPart::Whole));
         let global = matches!(self.from, Pattern::Regex { global: true, .. });
-        context_free.then_some((literal, global))
+        self.plain_to.then_some((literal, global))
     }
 
     /// What one match of the literal `matched` is replaced by (see
@@ -226,6 +230,13 @@ impl Serialize for Replacement {
         s.serialize_field("to", &self.to_source)?;
         s.end()
     }
+}
+
+/// Whether a replacement is only text and `$&` (needs nothing around the match).
+fn is_plain(parts: &[ReplacementPart]) -> bool {
+    parts
+        .iter()
+        .all(|part| matches!(part, ReplacementPart::Text(_) | ReplacementPart::Whole))
 }
 
 /// Parses JavaScript replacement syntax.

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use clawkit_core::{
     AuthRequest, Catalog, ContentBlock, Context, CoreError, ErrorKind, EventStream, Runtime,
-    RuntimeModel, StopReason, StreamEvent, Terminated, TurnRequest, Usage, async_trait,
+    RuntimeModel, StopReason, StreamEvent, TurnRequest, Usage, async_trait,
 };
 use clawkit_http::{HttpClient, HttpError, OpenAiEmbeddings, accepts_connections};
 use futures::StreamExt;
@@ -409,8 +409,8 @@ impl LlmBackend for ProviderBackend {
 
     fn chat_stream(&self, request: ChatRequest) -> EventStream {
         // The stream outlives `&self`: it owns a clone (sharing the catalog),
-        // runs the setup, then hands the transport's stream on, or ends with
-        // the setup's error.
+        // runs the setup, then hands the turn's stream on (which ends in
+        // exactly one terminal event), or ends with the setup's error.
         let backend = self.clone();
         let events = futures::stream::once(async move {
             match backend.stream(request).await {
@@ -426,7 +426,7 @@ impl LlmBackend for ProviderBackend {
             }
         })
         .flatten();
-        Terminated::boxed(Box::pin(events))
+        Box::pin(events)
     }
 
     async fn embed(&self, texts: &[String]) -> Result<Vec<Vec<f32>>, BackendError> {

@@ -1,4 +1,5 @@
-//! Client-thread CPU time per text delta, the raw floor and clawkit
+//! Client-thread CPU time per text delta, the raw floor, clawkit's
+//! transport and a whole clawkit turn (acme-ai through `LlmBackend`)
 //! interleaved: `ROUNDS` rounds of one request each (after one warm-up
 //! request each), summing the CPU time of the client's thread
 //! (`/proc/thread-self/schedstat`, Linux) around every request.
@@ -24,12 +25,14 @@ fn main() -> Result<(), Error> {
     let server = Server::start(|| {})?;
     let rt = client_runtime()?;
     let clients = Clients::new(&server.url("/v1"))?;
-    let pair = [Client::RawReqwest, Client::Clawkit];
+    let pair = [Client::RawReqwest, Client::Clawkit, Client::ClawkitTurn];
     let expected = rt.block_on(clients.run(Client::RawReqwest))?;
-    if rt.block_on(clients.run(Client::Clawkit))? != expected {
-        return Err("clawkit: the text differs from the floor's".into());
+    for client in &pair[1..] {
+        if rt.block_on(clients.run(*client))? != expected {
+            return Err(format!("{}: the text differs from the floor's", client.name()).into());
+        }
     }
-    let mut totals = [0u64; 2];
+    let mut totals = [0u64; 3];
     for _ in 0..ROUNDS {
         for (total, client) in totals.iter_mut().zip(pair) {
             let start = thread_cpu_ns()?;
@@ -43,9 +46,12 @@ fn main() -> Result<(), Error> {
     for (client, total) in pair.iter().zip(totals) {
         println!("{:<20} {:>8.0} ns", client.name(), per_delta(total));
     }
-    println!(
-        "clawkit / floor      {:>8.3}",
-        totals[1] as f64 / totals[0] as f64
-    );
+    for (client, total) in pair.iter().zip(totals).skip(1) {
+        println!(
+            "{:<20} {:>8.3}× the floor",
+            client.name(),
+            total as f64 / totals[0] as f64
+        );
+    }
     Ok(())
 }

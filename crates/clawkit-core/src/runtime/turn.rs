@@ -51,6 +51,7 @@ use crate::stream::{
     Cancellation, EventStream, HeaderPrecedence, SharedStreamFn, StreamFn, StreamOptions,
     StreamRequest,
 };
+use crate::text::Text;
 use crate::text_transform::TextTransforms;
 use crate::trace::{HookTrace, TraceOutcome, Tracer};
 
@@ -408,11 +409,13 @@ impl Runtime {
             inner: events,
             tagged: tagged.then(TagSplitter::default),
             transforms,
-            rewriters: HashMap::new(),
+            rewriters: Vec::new(),
             model_id: report.model.id.clone(),
             owner,
             trace: handle.clone(),
+            ready: None,
             queue: std::collections::VecDeque::new(),
+            split: Vec::new(),
             finished: false,
         };
         Ok(Turn {
@@ -1127,23 +1130,52 @@ struct TurnOutput {
     tagged: Option<TagSplitter>,
     transforms: TextTransforms,
     /// Text held back per block index by the output transforms.
-    rewriters: HashMap<usize, BlockRewriter>,
+    /// (A short list: a turn has few text blocks open at once.)
+    rewriters: Vec<(usize, BlockRewriter)>,
     owner: Option<(String, Arc<dyn ProviderPlugin>)>,
     model_id: String,
     trace: Option<TraceHandle>,
+    /// The next event for the caller, before those in `queue`.
+    ready: Option<StreamEvent>,
     queue: std::collections::VecDeque<StreamEvent>,
+    /// The tag splitter's output for one event (kept for its capacity).
+    split: Vec<StreamEvent>,
     finished: bool,
 }
 
 impl TurnOutput {
     fn process(&mut self, event: StreamEvent) {
-        let mut split = Vec::new();
-        match &mut self.tagged {
-            Some(splitter) => splitter.push(event, &mut split),
-            None => split.push(event),
-        }
-        for event in split {
+        let Some(splitter) = &mut self.tagged else {
+            return self.rewrite(event);
+        };
+        // The split events go through a buffer kept between events.
+        let mut split = std::mem::take(&mut self.split);
+        splitter.push(event, &mut split);
+        for event in split.drain(..) {
             self.rewrite(event);
+        }
+        self.split = split;
+    }
+
+    /// Whether `event` leaves the output and error stages untouched: no
+    /// `<think>` splitting, nothing queued before it, not terminal, and not
+    /// text the output transforms could change or hold back.
+    fn passes_unchanged(&mut self, event: &StreamEvent) -> bool {
+        if self.tagged.is_some() || self.ready.is_some() || !self.queue.is_empty() {
+            return false;
+        }
+        match event {
+            StreamEvent::TextDelta { index, text } => {
+                if self.transforms.output.is_empty() {
+                    return true;
+                }
+                let Some(at) = self.rewriters.iter().position(|(i, _)| i == index) else {
+                    return false;
+                };
+                self.rewriters[at].1.passes(&self.transforms, text)
+            }
+            StreamEvent::TextEnd { .. } => self.transforms.output.is_empty(),
+            other => !other.is_terminal(),
         }
     }
 
@@ -1153,19 +1185,27 @@ impl TurnOutput {
         }
         match event {
             StreamEvent::TextDelta { index, text } => {
-                let rewriter = self.rewriters.entry(index).or_default();
+                let at = match self.rewriters.iter().position(|(i, _)| *i == index) {
+                    Some(at) => at,
+                    None => {
+                        self.rewriters.push((index, BlockRewriter::default()));
+                        self.rewriters.len() - 1
+                    }
+                };
+                let rewriter = &mut self.rewriters[at].1;
                 // `None`: the delta passes unchanged, so its own text is sent
-                // on without a copy.
+                // on without a copy; a shorter piece of it (a possible match
+                // held back) is short enough to stay inline most of the time.
                 let rewritten = match rewriter.push(&self.transforms, &text) {
                     std::borrow::Cow::Borrowed(out) if out.len() == text.len() => None,
-                    out => Some(out.into_owned()),
+                    std::borrow::Cow::Borrowed(out) => Some(Text::from(out)),
+                    std::borrow::Cow::Owned(out) => Some(Text::from(out)),
                 };
                 match rewritten {
-                    None => self.queue.push_back(StreamEvent::TextDelta { index, text }),
-                    Some(out) if !out.is_empty() => self.queue.push_back(StreamEvent::TextDelta {
-                        index,
-                        text: out.into(),
-                    }),
+                    None => self.emit(StreamEvent::TextDelta { index, text }),
+                    Some(out) if !out.is_empty() => {
+                        self.emit(StreamEvent::TextDelta { index, text: out })
+                    }
                     Some(_) => {}
                 }
             }
@@ -1183,14 +1223,14 @@ impl TurnOutput {
                         },
                     );
                 }
-                self.queue.push_back(StreamEvent::TextEnd {
+                self.emit(StreamEvent::TextEnd {
                     index,
                     text: rewritten.into(),
                 });
             }
             other => {
                 if other.is_terminal() {
-                    let open: Vec<usize> = self.rewriters.keys().copied().collect();
+                    let open: Vec<usize> = self.rewriters.iter().map(|(i, _)| *i).collect();
                     for index in open {
                         self.flush_block(index);
                     }
@@ -1201,10 +1241,11 @@ impl TurnOutput {
     }
 
     fn flush_block(&mut self, index: usize) {
-        if let Some(mut rewriter) = self.rewriters.remove(&index) {
+        let at = self.rewriters.iter().position(|(i, _)| *i == index);
+        if let Some((_, mut rewriter)) = at.map(|at| self.rewriters.swap_remove(at)) {
             let rest = rewriter.finish(&self.transforms);
             if !rest.is_empty() {
-                self.queue.push_back(StreamEvent::TextDelta {
+                self.emit(StreamEvent::TextDelta {
                     index,
                     text: rest.into(),
                 });
@@ -1214,6 +1255,10 @@ impl TurnOutput {
 
     /// Stage 10 on the terminal error; everything else passes.
     fn finish_event(&mut self, event: StreamEvent) {
+        if !event.is_terminal() {
+            return self.emit(event);
+        }
+        self.finished = true;
         let event = match (event, &self.owner) {
             (
                 StreamEvent::Error {
@@ -1250,10 +1295,17 @@ impl TurnOutput {
             }
             (event, _) => event,
         };
-        if event.is_terminal() {
-            self.finished = true;
+        self.emit(event);
+    }
+
+    /// Queues an event for the caller: the first one waits in `ready`, so
+    /// the common case (one event in, one out) never touches the queue.
+    fn emit(&mut self, event: StreamEvent) {
+        if self.ready.is_none() && self.queue.is_empty() {
+            self.ready = Some(event);
+        } else {
+            self.queue.push_back(event);
         }
-        self.queue.push_back(event);
     }
 }
 
@@ -1262,17 +1314,26 @@ impl Stream for TurnOutput {
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Option<StreamEvent>> {
         loop {
-            if let Some(event) = self.queue.pop_front() {
+            if let Some(event) = self.ready.take().or_else(|| self.queue.pop_front()) {
                 return Poll::Ready(Some(event));
             }
             if self.finished {
                 return Poll::Ready(None);
             }
             match self.inner.as_mut().poll_next(cx) {
-                Poll::Ready(Some(event)) => self.process(event),
-                Poll::Ready(None) => {
-                    self.finished = true;
+                // Most events pass as they are: hand them on without the
+                // moves through the stages (an event is ~150 bytes).
+                Poll::Ready(Some(event)) if self.passes_unchanged(&event) => {
+                    return Poll::Ready(Some(event));
                 }
+                Poll::Ready(Some(event)) => self.process(event),
+                // Exactly one terminal event ends a turn, whatever the
+                // stream function did (a plugin's `createStreamFn` too).
+                Poll::Ready(None) => self.process(StreamEvent::Error {
+                    kind: ErrorKind::Protocol,
+                    message: "the stream ended without a terminal event".to_owned(),
+                    failover: None,
+                }),
                 Poll::Pending => return Poll::Pending,
             }
         }
@@ -1379,6 +1440,54 @@ mod tests {
         let mut options = StreamOptions::default();
         options.headers.insert("x-api-key".into(), canary.into());
         assert!(!format!("{options:?}").contains(canary));
+    }
+
+    #[test]
+    fn a_stream_that_stops_without_a_terminal_event_ends_in_a_protocol_error() {
+        let cut_short = futures::stream::iter([
+            StreamEvent::TextStart { index: 0 },
+            StreamEvent::TextDelta {
+                index: 0,
+                text: "the blue bas".into(),
+            },
+        ]);
+        let output = TurnOutput {
+            inner: Box::pin(cut_short),
+            tagged: None,
+            transforms: TextTransforms::new().output(crate::text_transform::Replacement::literal(
+                "blue basket",
+                "red basket",
+            )),
+            rewriters: Vec::new(),
+            owner: None,
+            model_id: "m".to_owned(),
+            trace: None,
+            ready: None,
+            queue: std::collections::VecDeque::new(),
+            split: Vec::new(),
+            finished: false,
+        };
+        let events: Vec<StreamEvent> =
+            futures::executor::block_on(futures::StreamExt::collect(output));
+        assert_eq!(
+            events[1..],
+            [
+                StreamEvent::TextDelta {
+                    index: 0,
+                    text: "the ".into()
+                },
+                // What was held back is flushed before the end.
+                StreamEvent::TextDelta {
+                    index: 0,
+                    text: "blue bas".into()
+                },
+                StreamEvent::Error {
+                    kind: ErrorKind::Protocol,
+                    message: "the stream ended without a terminal event".to_owned(),
+                    failover: None,
+                },
+            ]
+        );
     }
 
     #[test]
