@@ -1,0 +1,67 @@
+//! The turn's outermost stream layer: `resolveTransportTurnState` on each
+//! attempt, its headers and metadata applied to the request.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+
+use crate::hooks::{TransportKind, TurnStateContext};
+use crate::plugin::ProviderPlugin;
+use crate::stream::{EventStream, HeaderPrecedence, SharedStreamFn, StreamFn, StreamRequest};
+use crate::trace::Tracer;
+
+use super::{TraceHandle, lock};
+
+/// Calls `resolveTransportTurnState` on each attempt and applies its
+/// headers and metadata.
+pub(super) struct TurnStateLayer {
+    pub(super) inner: SharedStreamFn,
+    pub(super) owner_id: String,
+    pub(super) owner: Arc<dyn ProviderPlugin>,
+    pub(super) turn_id: String,
+    pub(super) attempt: std::sync::atomic::AtomicU32,
+    pub(super) trace: Option<TraceHandle>,
+}
+
+impl StreamFn for TurnStateLayer {
+    fn stream(&self, mut request: StreamRequest) -> EventStream {
+        let attempt = self
+            .attempt
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            + 1;
+        let ctx = TurnStateContext {
+            provider: request.model.provider.clone(),
+            model_id: request.model.id.clone(),
+            session_id: request.options.session_id.clone(),
+            turn_id: self.turn_id.clone(),
+            attempt,
+            transport: TransportKind::Stream,
+        };
+        let state = self.owner.resolve_transport_turn_state(&ctx);
+        if let Some(trace) = &self.trace {
+            let mut trace = lock(&trace.0);
+            Tracer::new(Some(&mut trace)).option(
+                "resolveTransportTurnState",
+                &self.owner_id,
+                &state,
+            );
+        }
+        if let Some(state) = state {
+            request
+                .options
+                .merge_headers(&state.headers, HeaderPrecedence::DefaultsWin);
+            if !state.metadata.is_empty() {
+                let metadata: Map<String, Value> = state
+                    .metadata
+                    .into_iter()
+                    .map(|(k, v)| (k, Value::String(v)))
+                    .collect();
+                request
+                    .options
+                    .extra_params
+                    .insert("metadata".to_owned(), Value::Object(metadata));
+            }
+        }
+        self.inner.stream(request)
+    }
+}
