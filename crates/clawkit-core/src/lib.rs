@@ -7,6 +7,8 @@
 //! registers providers and text transforms into a [`Runtime`], which builds
 //! the merged [`Catalog`], resolves `provider/model` references, resolves
 //! credentials, and can record a [`HookTrace`] of every hook it called.
+//! [`Runtime::stream`] runs one whole turn through every hook, stage by
+//! stage, and returns the normalized [`StreamEvent`]s.
 //!
 //! ```
 //! use clawkit_core::prelude::*;
@@ -36,6 +38,51 @@
 //! # Ok::<(), clawkit_core::CoreError>(())
 //! ```
 //!
+//! A whole turn needs a stream function: the transports of `clawkit_http`
+//! ([`RuntimeBuilder::transports`]), or the provider's own `createStreamFn`,
+//! as here (core itself does no HTTP):
+//!
+//! ```
+//! use std::sync::Arc;
+//! use clawkit_core::prelude::*;
+//! use clawkit_core::{SharedStreamFn, StreamFnContext};
+//! use futures::StreamExt;
+//!
+//! struct Echo;
+//!
+//! impl ProviderPlugin for Echo {
+//!     fn id(&self) -> &str { "echo" }
+//!     fn resolve_dynamic_model(&self, ctx: &DynamicModelContext) -> Option<RuntimeModel> {
+//!         Some(RuntimeModel::new("echo", &ctx.model_id, ModelApi::OpenAiCompletions,
+//!                                "http://127.0.0.1:9/v1".parse().ok()?))
+//!     }
+//!     fn create_stream_fn(&self, _ctx: &StreamFnContext) -> Option<SharedStreamFn> {
+//!         Some(Arc::new(|request: StreamRequest| {
+//!             let said = request.context.messages.len().to_string();
+//!             futures::stream::iter([
+//!                 StreamEvent::TextDelta { index: 0, text: said.into() },
+//!                 StreamEvent::Done { reason: StopReason::Stop },
+//!             ]).boxed()
+//!         }))
+//!     }
+//!     fn text_transforms(&self) -> Option<TextTransforms> {
+//!         Some(TextTransforms::new().output(Replacement::literal("1", "one message")))
+//!     }
+//! }
+//!
+//! let runtime = Runtime::builder()
+//!     .plugin(define_plugin_entry("echo", None, |api| api.register_provider(Echo)))
+//!     .build()?;
+//! let events: Vec<StreamEvent> = futures::executor::block_on(async {
+//!     let request = TurnRequest::prompt("echo/any", "hello").auth(AuthRequest::with_key("sk-test"));
+//!     let turn = runtime.stream(request).await?;
+//!     Ok::<_, CoreError>(turn.collect().await)
+//! })?;
+//! assert_eq!(events[0], StreamEvent::TextDelta { index: 0, text: "one message".into() });
+//! assert!(events[1].is_terminal());
+//! # Ok::<(), CoreError>(())
+//! ```
+//!
 //! # Layout
 //!
 //! The folders follow the pipeline:
@@ -44,9 +91,12 @@
 //! - `hooks/`: what each hook is given and returns, one file per stage, and the stage
 //!   table [`PROVIDER_HOOKS`], generated with the trait from one list (`hooks/table.rs`);
 //! - `runtime/`: the engine: registration (`builder.rs`), config, catalog merge, model
-//!   resolution, auth and stream-function construction, one file each;
+//!   resolution, auth and stream-function construction, one file each; `turn/`, the
+//!   one call that runs a whole turn; `host.rs`, the hooks a host calls outside a turn;
 //! - `stream/`: the [`StreamFn`] contract, the terminal-event layer, [`Transports`];
-//! - leaves: `catalog`, `auth` (data), `model`, `config`, `context`, `event`, `trace`,
+//! - `replay.rs`: the history stage's fallback policies and generic rules; `output_text.rs`:
+//!   output transforms over a streamed block;
+//! - leaves: `catalog`, `auth` (data), `model`, `config`, `context`, `event`, `text`, `trace`,
 //!   `error`, `text_transform`, `secret`, `env`, `clock`.
 //!
 //! The guides in `docs/` describe the hook order, dispatch rules, catalog
