@@ -61,8 +61,6 @@ impl From<url::ParseError> for PluginError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CoreErrorKind {
-    /// A plugin could not be registered.
-    Registration,
     /// A text-transform or model pattern is not a valid regular expression.
     InvalidPattern,
     /// A model reference is not `provider/model` and no plugin claims the bare id.
@@ -128,15 +126,6 @@ impl CoreError {
     fn with_model(mut self, model: &str) -> Self {
         self.inner.model = Some(model.to_owned());
         self
-    }
-
-    /// `plugin "<id>": <message>`.
-    #[allow(dead_code)] // no registration failure is fatal yet; kept for the kind
-    pub(crate) fn registration(plugin_id: &str, message: &str) -> Self {
-        CoreError::new(
-            CoreErrorKind::Registration,
-            format!("plugin \"{plugin_id}\": {message}"),
-        )
     }
 
     /// `invalid pattern "<pattern>": <reason>`.
