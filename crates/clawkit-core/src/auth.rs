@@ -278,6 +278,42 @@ impl AuthMethod {
 pub struct AuthProfile {
     /// The credential.
     pub credential: AuthCredential,
+    /// For an OAuth profile: the refresh token and expiry (`refreshOAuth`
+    /// renews `credential.key` from it when it has expired).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub oauth: Option<OAuthCredential>,
+}
+
+/// An OAuth credential, as `refreshOAuth` sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct OAuthCredential {
+    /// The provider id.
+    pub provider: String,
+    /// The access token.
+    pub access: ApiKey,
+    /// The refresh token.
+    pub refresh: Option<ApiKey>,
+    /// Expiry, in milliseconds since the Unix epoch.
+    pub expires_at: Option<u64>,
+}
+
+impl OAuthCredential {
+    /// An access token of `provider`, with its refresh token and expiry.
+    pub fn new(
+        provider: impl Into<String>,
+        access: impl Into<ApiKey>,
+        refresh: Option<ApiKey>,
+        expires_at: Option<u64>,
+    ) -> Self {
+        OAuthCredential {
+            provider: provider.into(),
+            access: access.into(),
+            refresh,
+            expires_at,
+        }
+    }
 }
 
 /// Stored auth profiles (`auth-profiles.json`), in resolution order.
@@ -303,7 +339,33 @@ impl AuthStore {
         let profile_id = profile_id.into();
         let mut credential = AuthCredential::api_key(provider, key);
         credential.profile_id = Some(profile_id.clone());
-        self.profiles.insert(profile_id, AuthProfile { credential });
+        self.profiles.insert(
+            profile_id,
+            AuthProfile {
+                credential,
+                oauth: None,
+            },
+        );
+        self
+    }
+
+    /// Adds an OAuth profile: its access token is the credential, renewed
+    /// with `refreshOAuth` once it has expired.
+    pub fn with_oauth(mut self, profile_id: impl Into<String>, oauth: OAuthCredential) -> Self {
+        let profile_id = profile_id.into();
+        let credential = AuthCredential {
+            provider: oauth.provider.clone(),
+            kind: CredentialKind::OAuth,
+            key: oauth.access.clone(),
+            profile_id: Some(profile_id.clone()),
+        };
+        self.profiles.insert(
+            profile_id,
+            AuthProfile {
+                credential,
+                oauth: Some(oauth),
+            },
+        );
         self
     }
 

@@ -115,6 +115,11 @@ impl<'t> Tracer<'t> {
         Tracer { trace }
     }
 
+    /// The trace, to hand to a nested step that records its own entries.
+    pub(crate) fn reborrow(&mut self) -> Option<&mut HookTrace> {
+        self.trace.as_deref_mut()
+    }
+
     pub(crate) fn is_on(&self) -> bool {
         self.trace.is_some()
     }

@@ -71,21 +71,6 @@ impl SyntheticAuth {
     }
 }
 
-/// An OAuth credential, as `refreshOAuth` sees it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct OAuthCredential {
-    /// The provider id.
-    pub provider: String,
-    /// The access token.
-    pub access: ApiKey,
-    /// The refresh token.
-    pub refresh: Option<ApiKey>,
-    /// Expiry, in milliseconds since the Unix epoch.
-    pub expires_at: Option<u64>,
-}
-
 /// What `buildAuthDoctorHint` is given.
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -36,5 +36,5 @@ pub use self::table::{HookInfo, HookStage, PROVIDER_HOOKS};
 pub use self::thinking::*;
 pub use self::tools::*;
 pub use self::usage::*;
-pub use crate::auth::{AuthCredential, CredentialKind};
+pub use crate::auth::{AuthCredential, CredentialKind, OAuthCredential};
 pub use crate::catalog::{CatalogEntry, CatalogOrder};

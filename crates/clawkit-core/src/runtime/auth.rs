@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 use clawkit_manifest::normalize_provider_id;
 
-use crate::auth::{AuthSource, LOCAL_AUTH_MARKER, ResolvedAuth, is_loopback_url};
+use crate::auth::{AuthSource, LOCAL_AUTH_MARKER, OAuthCredential, ResolvedAuth, is_loopback_url};
 use crate::error::CoreError;
 use crate::hooks::{
     AuthCredential, AuthDoctorContext, AuthLookupContext, CredentialKind, ProviderKey,
@@ -333,6 +333,72 @@ impl Runtime {
             config: Arc::clone(&self.config),
         };
         owner.provider.build_auth_doctor_hint(&ctx).await
+    }
+
+    /// `refreshOAuth` for an OAuth profile whose access token has expired
+    /// or expires within [`RUNTIME_AUTH_REFRESH_MARGIN_MS`]: the renewed
+    /// token (after `formatApiKey`) replaces the resolved one, and the
+    /// renewed credential replaces the stored one for later calls. Anything
+    /// else is returned as it is.
+    pub(crate) async fn refresh_expired_oauth(
+        &self,
+        mut auth: ResolvedAuth,
+        trace: Option<&mut HookTrace>,
+    ) -> Result<ResolvedAuth, CoreError> {
+        let Some(profile_id) = auth.profile_id.clone() else {
+            return Ok(auth);
+        };
+        let Some(stored) = self.store.get(&profile_id).and_then(|p| p.oauth.clone()) else {
+            return Ok(auth);
+        };
+        let current = self
+            .lock_refreshed()
+            .get(&profile_id)
+            .cloned()
+            .unwrap_or(stored);
+        let expired = current.expires_at.is_some_and(|expiry| {
+            self.clock
+                .now_ms()
+                .saturating_add(RUNTIME_AUTH_REFRESH_MARGIN_MS)
+                >= expiry
+        });
+        let mut tracer = Tracer::new(trace);
+        let renewed = if expired {
+            self.refresh_oauth(&current, tracer.reborrow()).await?
+        } else {
+            None
+        };
+        let credential = match renewed {
+            Some(renewed) => {
+                self.lock_refreshed()
+                    .insert(profile_id.clone(), renewed.clone());
+                renewed
+            }
+            // Not expired, or the provider leaves refreshing to the host:
+            // the newest token known.
+            None => current,
+        };
+        if credential.access != auth.api_key {
+            let stored = AuthCredential {
+                provider: credential.provider.clone(),
+                kind: CredentialKind::OAuth,
+                key: credential.access.clone(),
+                profile_id: Some(profile_id),
+            };
+            auth.api_key = self
+                .with_owner(&credential.provider, "formatApiKey", &mut tracer, |p| {
+                    p.format_api_key(&stored)
+                })
+                .unwrap_or(stored.key);
+        }
+        Ok(auth)
+    }
+
+    fn lock_refreshed(&self) -> std::sync::MutexGuard<'_, HashMap<String, OAuthCredential>> {
+        match self.refreshed_oauth.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        }
     }
 
     /// The credential to send for `model`: `prepareRuntimeAuth` of the

@@ -112,6 +112,7 @@ impl RuntimeBuilder {
             catalog_timeout: self.catalog_timeout,
             transports: self.transports,
             request_credentials: Mutex::new(HashMap::new()),
+            refreshed_oauth: Mutex::new(HashMap::new()),
             diagnostics: Vec::new(),
         };
         for entry in &self.entries {

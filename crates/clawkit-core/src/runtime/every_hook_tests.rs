@@ -807,3 +807,102 @@ fn a_websocket_transport_request_streams_over_http_and_the_trace_says_so() {
     assert_eq!(entry["value"]["used"], "stream");
     assert_eq!(entry["value"]["requested"], "websocket");
 }
+
+/// An OAuth provider whose refresh hands out `fresh-<n>` tokens valid for
+/// one minute, and whose stream function records the key it is given.
+#[derive(Default)]
+struct OAuthed {
+    refreshes: Arc<Mutex<u32>>,
+    sent: Arc<Mutex<Vec<String>>>,
+}
+
+struct Recording(Arc<Mutex<Vec<String>>>);
+
+impl StreamFn for Recording {
+    fn stream(&self, request: StreamRequest) -> EventStream {
+        let key = request
+            .options
+            .api_key
+            .map(|k| k.expose().to_owned())
+            .unwrap_or_default();
+        if let Ok(mut sent) = self.0.lock() {
+            sent.push(key);
+        }
+        Box::pin(futures::stream::iter([StreamEvent::Done {
+            reason: StopReason::Stop,
+        }]))
+    }
+}
+
+#[async_trait]
+impl ProviderPlugin for OAuthed {
+    fn id(&self) -> &str {
+        "oauthed"
+    }
+    fn resolve_dynamic_model(&self, ctx: &DynamicModelContext) -> Option<RuntimeModel> {
+        Some(RuntimeModel::new(
+            "oauthed",
+            &ctx.model_id,
+            ModelApi::OpenAiResponses,
+            Everything::base_url(),
+        ))
+    }
+    async fn refresh_oauth(
+        &self,
+        credential: &OAuthCredential,
+    ) -> Result<Option<OAuthCredential>, PluginError> {
+        let n = {
+            let mut refreshes = self.refreshes.lock().unwrap();
+            *refreshes += 1;
+            *refreshes
+        };
+        let mut renewed = credential.clone();
+        renewed.access = ApiKey::new(format!("fresh-{n}"));
+        renewed.expires_at = Some(2_000_000 + 60_000 * u64::from(n));
+        Ok(Some(renewed))
+    }
+    fn create_stream_fn(&self, _ctx: &StreamFnContext) -> Option<SharedStreamFn> {
+        Some(Arc::new(Recording(Arc::clone(&self.sent))))
+    }
+}
+
+#[test]
+fn an_expired_oauth_profile_is_refreshed_once_and_its_new_token_sent() {
+    let plugin = Arc::new(OAuthed::default());
+    let (refreshes, sent) = (Arc::clone(&plugin.refreshes), Arc::clone(&plugin.sent));
+    let clock = crate::clock::ManualClock::new(2_000_000);
+    let expired = OAuthCredential::new(
+        "oauthed",
+        "stale",
+        Some(ApiKey::new("refresh")),
+        Some(1_000),
+    );
+    let runtime = Runtime::builder()
+        .plugin(define_plugin_entry("oauthed", None, move |api| {
+            api.register_provider_arc(plugin.clone())
+        }))
+        .auth_store(AuthStore::new().with_oauth("oauthed:me", expired))
+        .clock(Arc::new(clock.clone()))
+        .build()
+        .unwrap();
+    let turn = |runtime: &Runtime| {
+        block_on(async {
+            let mut turn = runtime
+                .stream(TurnRequest::prompt("oauthed/m", "hi").record_trace())
+                .await
+                .unwrap();
+            while turn.next().await.is_some() {}
+            turn.trace()
+        })
+    };
+    let trace = turn(&runtime);
+    assert!(trace.hooks().contains(&"refreshOAuth"));
+    // Still valid a little later: no second refresh, the renewed token is reused.
+    clock.advance_ms(10_000);
+    turn(&runtime);
+    // Past its expiry: refreshed again.
+    clock.advance_ms(60_000);
+    turn(&runtime);
+    assert_eq!(*refreshes.lock().unwrap(), 2);
+    assert_eq!(*sent.lock().unwrap(), ["fresh-1", "fresh-1", "fresh-2"]);
+}

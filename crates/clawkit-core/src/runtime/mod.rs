@@ -36,6 +36,7 @@ use regex::Regex;
 use serde::Serialize;
 
 use crate::auth::AuthStore;
+use crate::auth::OAuthCredential;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::env::Env;
@@ -142,6 +143,9 @@ pub struct Runtime {
     pub(crate) transports: Option<Arc<dyn Transports>>,
     pub(crate) request_credentials:
         Mutex<HashMap<String, Arc<futures::lock::Mutex<Option<RequestCredential>>>>>,
+    /// OAuth credentials renewed by `refreshOAuth`, by profile id; they
+    /// replace the stored ones from then on.
+    pub(crate) refreshed_oauth: Mutex<HashMap<String, OAuthCredential>>,
     diagnostics: Vec<RegistrationDiagnostic>,
 }
 

@@ -8,8 +8,9 @@
 //!             → contributeResolvedModelCompat → normalizeTransport → onModelSelected
 //!  2 thinking resolveThinkingProfile, isBinaryThinking, supportsXHighThinking,
 //!             resolveDefaultThinkingLevel → the level sent; resolveReasoningOutputMode
-//!  3 auth     credential (env, config, profiles, synthetic) → formatApiKey
-//!             → prepareRuntimeAuth; base URL: caller → request credential → model
+//!  3 auth     credential (env, config, profiles, synthetic) → formatApiKey;
+//!             refreshOAuth for an expired OAuth profile → prepareRuntimeAuth;
+//!             base URL: caller → request credential → model
 //!  4 system   resolveSystemPromptContribution → transformSystemPrompt
 //!  5 history  buildReplayPolicy (or the api's fallback) → generic sanitation
 //!             → sanitizeReplayHistory → validateReplayTurns (or built-in validators)
@@ -488,6 +489,9 @@ impl Runtime {
                 .map(|entry| Arc::clone(&entry.config));
         }
         let auth = self.resolve_auth(&model.provider, &auth_request, on(recording, trace))?;
+        let auth = self
+            .refresh_expired_oauth(auth, on(recording, trace))
+            .await?;
         let credential = self
             .request_credential(&model, &auth, on(recording, trace))
             .await?;
