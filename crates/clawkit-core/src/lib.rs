@@ -146,7 +146,9 @@ pub use plugin::{
     FnPluginEntry, NoHooks, PluginApi, PluginEntry, ProviderBuilder, ProviderPlugin,
     SingleProviderBuilder, SingleProviderPluginEntry, StaticProviderBuilder, define_plugin_entry,
 };
-pub use replay::{ReplayChange, fallback_policy, sanitize_history, validate_turns};
+pub use replay::{
+    ReplayChange, fallback_policy, fix_turn_ordering, sanitize_history, validate_turns,
+};
 pub use runtime::{
     AuthRequest, DEFAULT_CATALOG_TIMEOUT, ModelRef, PreparedStreamFn,
     RUNTIME_AUTH_REFRESH_MARGIN_MS, RegistrationDiagnostic, Runtime, RuntimeBuilder, StreamSetup,

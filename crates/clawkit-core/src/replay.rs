@@ -108,12 +108,24 @@ pub fn sanitize_history(
     };
     if policy.drop_thinking_blocks == Some(true) || policy.drop_reasoning_from_history == Some(true)
     {
+        // The latest assistant message keeps its thinking: a tool loop with
+        // thinking on must send it back. One emptied by the drop keeps an
+        // empty text block, as an API refuses a message with no content.
+        let latest = messages
+            .iter()
+            .rposition(|m| matches!(m, Message::Assistant { .. }));
         let mut dropped = 0;
-        for message in &mut messages {
+        for (at, message) in messages.iter_mut().enumerate() {
+            if Some(at) == latest {
+                continue;
+            }
             if let Message::Assistant { content } = message {
                 let before = content.len();
                 content.retain(|block| !matches!(block, ContentBlock::Thinking { .. }));
                 dropped += before - content.len();
+                if content.is_empty() && before > 0 {
+                    content.push(ContentBlock::text(""));
+                }
             }
         }
         note("dropThinkingBlocks", dropped);
@@ -133,6 +145,24 @@ pub fn sanitize_history(
     (messages, changes)
 }
 
+/// The turn-ordering fix (`applyAssistantFirstOrderingFix`): a history
+/// that starts with the assistant gets a user turn first. It runs after
+/// `sanitizeReplayHistory` and before validation, whoever validates.
+pub fn fix_turn_ordering(
+    policy: &ReplayPolicy,
+    messages: &mut Vec<Message>,
+) -> Option<ReplayChange> {
+    let fix = policy.apply_assistant_first_ordering_fix == Some(true)
+        && matches!(messages.first(), Some(Message::Assistant { .. }));
+    fix.then(|| {
+        messages.insert(0, Message::user("(session bootstrap)"));
+        ReplayChange {
+            rule: "applyAssistantFirstOrderingFix",
+            count: 1,
+        }
+    })
+}
+
 /// The built-in turn validators the policy enables (what a plugin's
 /// `validateReplayTurns` replaces).
 pub fn validate_turns(
@@ -140,15 +170,6 @@ pub fn validate_turns(
     mut messages: Vec<Message>,
 ) -> (Vec<Message>, Vec<ReplayChange>) {
     let mut changes = Vec::new();
-    if policy.apply_assistant_first_ordering_fix == Some(true)
-        && matches!(messages.first(), Some(Message::Assistant { .. }))
-    {
-        messages.insert(0, Message::user("(session bootstrap)"));
-        changes.push(ReplayChange {
-            rule: "applyAssistantFirstOrderingFix",
-            count: 1,
-        });
-    }
     if policy.validate_gemini_turns == Some(true) {
         let merged = merge_consecutive(&mut messages, |m| matches!(m, Message::Assistant { .. }));
         if merged > 0 {
@@ -171,9 +192,12 @@ pub fn validate_turns(
 }
 
 /// Rewrites every tool-call id (and the results naming it) to the mode's
-/// shape, keeping them unique; returns how many ids changed.
+/// shape, keeping them unique; returns how many ids changed. Ids are
+/// rewritten per occurrence: two calls that share a raw id get two new
+/// ids, and the results naming that raw id take them in order.
 fn rewrite_tool_call_ids(messages: &mut [Message], mode: ToolCallIdMode) -> usize {
-    let mut renamed: HashMap<String, String> = HashMap::new();
+    let mut pending: HashMap<String, std::collections::VecDeque<String>> = HashMap::new();
+    let mut last: HashMap<String, String> = HashMap::new();
     let mut taken: HashSet<String> = HashSet::new();
     let mut changed = 0;
     for message in messages.iter_mut() {
@@ -185,14 +209,24 @@ fn rewrite_tool_call_ids(messages: &mut [Message], mode: ToolCallIdMode) -> usiz
                         if new != *id {
                             changed += 1;
                         }
-                        renamed.insert(id.clone(), new.clone());
+                        pending
+                            .entry(id.clone())
+                            .or_default()
+                            .push_back(new.clone());
+                        last.insert(id.clone(), new.clone());
                         *id = new;
                     }
                 }
             }
             Message::ToolResult { tool_call_id, .. } => {
-                if let Some(new) = renamed.get(tool_call_id.as_str()) {
-                    *tool_call_id = new.clone();
+                // The next call of that raw id not yet answered, else the
+                // latest one (a repeated result).
+                let next = pending
+                    .get_mut(tool_call_id.as_str())
+                    .and_then(|queue| queue.pop_front())
+                    .or_else(|| last.get(tool_call_id.as_str()).cloned());
+                if let Some(new) = next {
+                    *tool_call_id = new;
                 }
             }
             _ => {}
@@ -201,29 +235,36 @@ fn rewrite_tool_call_ids(messages: &mut [Message], mode: ToolCallIdMode) -> usiz
     changed
 }
 
+/// `id` in the mode's shape, made unique among `taken` by a numeric
+/// suffix (within the length limit). A valid id of the shape is kept.
 fn unique_id(id: &str, mode: ToolCallIdMode, taken: &mut HashSet<String>) -> String {
-    let alnum: String = id.chars().filter(char::is_ascii_alphanumeric).collect();
-    let shape = |s: &str| match mode {
-        ToolCallIdMode::Strict9 => {
-            let mut s: String = s.chars().take(9).collect();
-            while s.len() < 9 {
-                s.push('0');
-            }
-            s
-        }
-        ToolCallIdMode::StrictAnthropic => {
-            let body: String = s.chars().take(40).collect();
-            format!("toolu_{body}")
-        }
-        _ => s.chars().take(40).collect(),
+    let (prefix, limit, exact): (&str, usize, bool) = match mode {
+        ToolCallIdMode::Strict9 => ("", 9, true),
+        ToolCallIdMode::StrictAnthropic => ("toolu_", 40, false),
+        _ => ("", 40, false),
     };
-    let mut candidate = shape(if alnum.is_empty() { "call" } else { &alnum });
+    let body_of = |id: &str| -> String {
+        let id = id.strip_prefix(prefix).unwrap_or(id);
+        id.chars().filter(char::is_ascii_alphanumeric).collect()
+    };
+    let mut body = body_of(id);
+    if body.is_empty() {
+        body = "sanitizedtoolid".to_owned();
+    }
+    let fit = |body: &str, suffix: &str| -> String {
+        let room = limit.saturating_sub(prefix.len() + suffix.len());
+        let mut out: String = body.chars().take(room).collect();
+        if exact {
+            while out.len() + suffix.len() < limit {
+                out.push('0');
+            }
+        }
+        format!("{prefix}{out}{suffix}")
+    };
+    let mut candidate = fit(&body, "");
     let mut n = 1u32;
     while taken.contains(&candidate) {
-        let suffix = n.to_string();
-        let base = shape(&alnum);
-        let keep = base.len().saturating_sub(suffix.len());
-        candidate = format!("{}{suffix}", &base[..keep]);
+        candidate = fit(&body, &n.to_string());
         n += 1;
     }
     taken.insert(candidate.clone());
@@ -366,13 +407,95 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(ids, ["calla1", "calla1", "calla2"]);
+        assert_eq!(ids, ["calla1", "calla1", "calla11"]);
         assert_eq!(
             changes[0],
             ReplayChange {
                 rule: "sanitizeToolCallIds",
                 count: 2
             }
+        );
+    }
+
+    #[test]
+    fn calls_sharing_a_raw_id_get_their_own_ids_and_results_follow_in_order() {
+        let policy = fallback_policy(&ModelApi::OpenAiCompletions, "m");
+        let both = Message::Assistant {
+            content: vec![
+                ContentBlock::ToolCall {
+                    id: "x".into(),
+                    name: "a".into(),
+                    arguments: json!({}),
+                    signature: None,
+                },
+                ContentBlock::ToolCall {
+                    id: "x".into(),
+                    name: "b".into(),
+                    arguments: json!({}),
+                    signature: None,
+                },
+            ],
+        };
+        let (history, _) = sanitize_history(&policy, vec![both, result("x"), result("x")]);
+        let calls: Vec<&str> = history[0]
+            .content()
+            .iter()
+            .filter_map(|b| match b {
+                ContentBlock::ToolCall { id, .. } => Some(id.as_str()),
+                _ => None,
+            })
+            .collect();
+        let results: Vec<&str> = history[1..]
+            .iter()
+            .filter_map(|m| match m {
+                Message::ToolResult { tool_call_id, .. } => Some(tool_call_id.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(calls, ["x", "x1"]);
+        assert_eq!(results, calls);
+    }
+
+    #[test]
+    fn ids_keep_their_shape_when_already_valid() {
+        let mut taken = HashSet::new();
+        assert_eq!(
+            unique_id("toolu_01Ab", ToolCallIdMode::StrictAnthropic, &mut taken),
+            "toolu_01Ab"
+        );
+        assert_eq!(
+            unique_id("call_9", ToolCallIdMode::Strict9, &mut taken),
+            "call90000"
+        );
+        assert_eq!(
+            unique_id("", ToolCallIdMode::Strict, &mut taken),
+            "sanitizedtoolid"
+        );
+    }
+
+    #[test]
+    fn thinking_is_dropped_from_earlier_turns_but_kept_in_the_latest() {
+        let policy = fallback_policy(&ModelApi::AnthropicMessages, "claude-3-7-sonnet");
+        let thinking = || ContentBlock::Thinking {
+            thinking: "hmm".into(),
+            signature: Some("sig".into()),
+        };
+        let history = vec![
+            Message::user("a"),
+            Message::Assistant {
+                content: vec![thinking()],
+            },
+            Message::user("b"),
+            Message::Assistant {
+                content: vec![thinking(), ContentBlock::text("c")],
+            },
+        ];
+        let (history, _) = sanitize_history(&policy, history);
+        assert_eq!(history[1].content(), [ContentBlock::text("")]);
+        assert_eq!(
+            history[3].content().len(),
+            2,
+            "the latest keeps its thinking"
         );
     }
 
@@ -400,9 +523,12 @@ mod tests {
             Message::user("c"),
             Message::user("d"),
         ];
+        let mut history = history;
+        let fixed = fix_turn_ordering(&policy, &mut history);
         let (history, changes) = validate_turns(&policy, history);
         assert_eq!(history.len(), 3);
-        let rules: Vec<&str> = changes.iter().map(|c| c.rule).collect();
+        let mut rules: Vec<&str> = fixed.iter().map(|c| c.rule).collect();
+        rules.extend(changes.iter().map(|c| c.rule));
         assert_eq!(
             rules,
             [

@@ -41,6 +41,15 @@ impl ApiKey {
     pub fn is_blank(&self) -> bool {
         self.expose().trim().is_empty()
     }
+
+    /// A hash of the value, to key in-memory caches by credential without
+    /// holding the secret in the key. Never printed or stored.
+    pub(crate) fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.expose().hash(&mut hasher);
+        hasher.finish()
+    }
 }
 
 impl PartialEq for ApiKey {
@@ -78,5 +87,39 @@ impl From<&str> for ApiKey {
 impl From<String> for ApiKey {
     fn from(value: String) -> Self {
         ApiKey::new(value)
+    }
+}
+
+/// Header maps a provider hands over may carry credentials
+/// (`Authorization`, `x-api-key`, …): in serialized output (the hook
+/// trace) and Debug output they appear as names with `[redacted]` values.
+pub(crate) mod headers {
+    use std::collections::BTreeMap;
+    use std::fmt;
+
+    use serde::Serializer;
+    use serde::ser::SerializeMap;
+
+    use super::REDACTED;
+
+    /// `serialize_with` for a header map: names kept, values redacted.
+    pub(crate) fn serialize<S: Serializer>(
+        headers: &BTreeMap<String, String>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(headers.len()))?;
+        for name in headers.keys() {
+            map.serialize_entry(name, REDACTED)?;
+        }
+        map.end()
+    }
+
+    /// A header map for Debug output: names only.
+    pub(crate) struct Names<'a>(pub(crate) &'a BTreeMap<String, String>);
+
+    impl fmt::Debug for Names<'_> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.debug_list().entries(self.0.keys()).finish()
+        }
     }
 }

@@ -350,6 +350,14 @@ impl TextTransforms {
         apply_all(&self.output, text)
     }
 
+    /// Runs the output rewrites over every string inside `value` (a tool
+    /// call's arguments).
+    pub fn apply_output_to_value(&self, value: &mut serde_json::Value) {
+        if !self.output.is_empty() {
+            rewrite_strings(value, &|t| self.apply_output(t));
+        }
+    }
+
     /// Rewrites a conversation before transport: the system prompt, every
     /// text and thinking block, and every string inside tool-call arguments.
     pub fn apply_input_to_context(&self, context: &mut Context) {

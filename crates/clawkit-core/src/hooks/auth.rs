@@ -104,7 +104,7 @@ pub struct RuntimeAuthContext {
 }
 
 /// The credential to use at runtime, from `prepareRuntimeAuth`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RequestCredential {
@@ -113,12 +113,26 @@ pub struct RequestCredential {
     /// A different base URL to send it to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub base_url: Option<Url>,
-    /// Extra request headers.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    /// Extra request headers (serialized and printed with their values redacted).
+    #[serde(
+        skip_serializing_if = "BTreeMap::is_empty",
+        serialize_with = "crate::secret::headers::serialize"
+    )]
     pub headers: BTreeMap<String, String>,
     /// Expiry in milliseconds since the Unix epoch; the runtime refreshes after it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<u64>,
+}
+
+impl std::fmt::Debug for RequestCredential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestCredential")
+            .field("api_key", &self.api_key)
+            .field("base_url", &self.base_url.as_ref().map(Url::host_str))
+            .field("headers", &crate::secret::headers::Names(&self.headers))
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
 }
 
 impl RequestCredential {

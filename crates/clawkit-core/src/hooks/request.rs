@@ -56,7 +56,8 @@ pub struct TurnStateContext {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct WebSocketSessionPolicy {
-    /// Headers.
+    /// Headers (serialized with their values redacted).
+    #[serde(serialize_with = "crate::secret::headers::serialize")]
     pub headers: BTreeMap<String, String>,
     /// How long to stay on HTTP after a WebSocket failure.
     pub degrade_cooldown_ms: Option<u64>,
@@ -67,7 +68,8 @@ pub struct WebSocketSessionPolicy {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TransportTurnState {
-    /// Headers for this turn.
+    /// Headers for this turn (serialized with their values redacted).
+    #[serde(serialize_with = "crate::secret::headers::serialize")]
     pub headers: BTreeMap<String, String>,
     /// Metadata for this turn.
     pub metadata: BTreeMap<String, String>,

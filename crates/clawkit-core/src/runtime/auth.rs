@@ -337,9 +337,11 @@ impl Runtime {
 
     /// `refreshOAuth` for an OAuth profile whose access token has expired
     /// or expires within [`RUNTIME_AUTH_REFRESH_MARGIN_MS`]: the renewed
-    /// token (after `formatApiKey`) replaces the resolved one, and the
-    /// renewed credential replaces the stored one for later calls. Anything
-    /// else is returned as it is.
+    /// token (after `formatApiKey`) replaces the resolved one, and this
+    /// runtime uses the renewed credential instead of the stored one from
+    /// then on (in memory: persisting it is the host's business). Anything
+    /// else is returned as it is. Two turns racing on one expired profile
+    /// may both refresh.
     pub(crate) async fn refresh_expired_oauth(
         &self,
         mut auth: ResolvedAuth,
@@ -355,7 +357,7 @@ impl Runtime {
             .lock_refreshed()
             .get(&profile_id)
             .cloned()
-            .unwrap_or(stored);
+            .unwrap_or_else(|| stored.clone());
         let expired = current.expires_at.is_some_and(|expiry| {
             self.clock
                 .now_ms()
@@ -378,8 +380,10 @@ impl Runtime {
             // the newest token known.
             None => current,
         };
-        if credential.access != auth.api_key {
-            let stored = AuthCredential {
+        // `auth` already carries the stored token, formatted; only a token
+        // renewed since (now or by an earlier turn) is formatted again.
+        if credential.access != stored.access {
+            let renewed = AuthCredential {
                 provider: credential.provider.clone(),
                 kind: CredentialKind::OAuth,
                 key: credential.access.clone(),
@@ -387,9 +391,9 @@ impl Runtime {
             };
             auth.api_key = self
                 .with_owner(&credential.provider, "formatApiKey", &mut tracer, |p| {
-                    p.format_api_key(&stored)
+                    p.format_api_key(&renewed)
                 })
-                .unwrap_or(stored.key);
+                .unwrap_or(renewed.key);
         }
         Ok(auth)
     }
@@ -416,7 +420,9 @@ impl Runtime {
             return Ok(RequestCredential::new(auth.api_key.clone()));
         };
         let slot = {
-            let key = format!("{}/{}", owner.id(), model.id);
+            // Keyed by the credential too: a new key (a refreshed token,
+            // another profile) is prepared afresh.
+            let key = format!("{}/{}/{}", owner.id(), model.id, auth.api_key.fingerprint());
             let mut cache = match self.request_credentials.lock() {
                 Ok(cache) => cache,
                 Err(poisoned) => poisoned.into_inner(),

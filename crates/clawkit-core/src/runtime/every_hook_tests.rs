@@ -507,6 +507,8 @@ fn turn_request() -> TurnRequest {
                 ContentBlock::text("answer"),
             ],
         },
+        Message::user("and then?"),
+        Message::assistant("then this"),
     ];
     TurnRequest::prompt(format!("{ID}/ dyn-1 "), "put it in the red basket")
         .system_prompt("Be brief.")
@@ -864,6 +866,9 @@ impl ProviderPlugin for OAuthed {
     fn create_stream_fn(&self, _ctx: &StreamFnContext) -> Option<SharedStreamFn> {
         Some(Arc::new(Recording(Arc::clone(&self.sent))))
     }
+    fn format_api_key(&self, credential: &AuthCredential) -> Option<ApiKey> {
+        Some(ApiKey::new(format!("fmt:{}", credential.key.expose())))
+    }
 }
 
 #[test]
@@ -904,5 +909,119 @@ fn an_expired_oauth_profile_is_refreshed_once_and_its_new_token_sent() {
     clock.advance_ms(60_000);
     turn(&runtime);
     assert_eq!(*refreshes.lock().unwrap(), 2);
-    assert_eq!(*sent.lock().unwrap(), ["fresh-1", "fresh-1", "fresh-2"]);
+    // Each token formatted once (formatApiKey), never twice.
+    assert_eq!(
+        *sent.lock().unwrap(),
+        ["fmt:fresh-1", "fmt:fresh-1", "fmt:fresh-2"]
+    );
+}
+
+/// Sends per-turn headers and metadata; its stream function records what
+/// the request carried.
+struct Stateful(Arc<Mutex<Vec<(Vec<(String, String)>, Value)>>>);
+
+struct Capture(Arc<Mutex<Vec<(Vec<(String, String)>, Value)>>>);
+
+impl StreamFn for Capture {
+    fn stream(&self, request: StreamRequest) -> EventStream {
+        let headers = request
+            .options
+            .headers
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let metadata = request
+            .options
+            .extra_params
+            .get("metadata")
+            .cloned()
+            .unwrap_or_default();
+        if let Ok(mut seen) = self.0.lock() {
+            seen.push((headers, metadata));
+        }
+        Box::pin(futures::stream::iter([StreamEvent::Done {
+            reason: StopReason::Stop,
+        }]))
+    }
+}
+
+#[async_trait]
+impl ProviderPlugin for Stateful {
+    fn id(&self) -> &str {
+        "stateful"
+    }
+    fn resolve_dynamic_model(&self, ctx: &DynamicModelContext) -> Option<RuntimeModel> {
+        Some(RuntimeModel::new(
+            "stateful",
+            &ctx.model_id,
+            ModelApi::OpenAiCompletions,
+            Everything::base_url(),
+        ))
+    }
+    fn resolve_synthetic_auth(&self, _ctx: &SyntheticAuthContext) -> Option<SyntheticAuth> {
+        Some(SyntheticAuth::new(
+            "local",
+            "stateful: local",
+            CredentialKind::None,
+        ))
+    }
+    fn create_stream_fn(&self, _ctx: &StreamFnContext) -> Option<SharedStreamFn> {
+        Some(Arc::new(Capture(Arc::clone(&self.0))))
+    }
+    fn resolve_transport_turn_state(&self, ctx: &TurnStateContext) -> Option<TransportTurnState> {
+        let mut state = TransportTurnState::default();
+        state
+            .headers
+            .insert("X-Turn".to_owned(), ctx.turn_id.clone());
+        state
+            .headers
+            .insert("X-Affinity".to_owned(), "provider".to_owned());
+        state
+            .metadata
+            .insert("turn".to_owned(), ctx.turn_id.clone());
+        Some(state)
+    }
+}
+
+#[test]
+fn turn_state_headers_yield_to_the_caller_and_metadata_merges_into_the_params() {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let plugin = Stateful(Arc::clone(&seen));
+    let registered = Arc::new(plugin);
+    let runtime = Runtime::builder()
+        .plugin(define_plugin_entry("stateful", None, move |api| {
+            api.register_provider_arc(registered.clone())
+        }))
+        .build()
+        .unwrap();
+    let canary = "sk-canary-url-0123456789";
+    let request = TurnRequest::prompt("stateful/m", "hi")
+        .turn_id("t-7")
+        .header("x-affinity", "caller")
+        .param("metadata", json!({"user_id": "u-1"}))
+        .base_url(
+            format!("https://me:{canary}@every.example/v1")
+                .parse()
+                .unwrap(),
+        );
+    let turn = block_on(async {
+        let mut turn = runtime.stream(request).await.unwrap();
+        while turn.next().await.is_some() {}
+        turn
+    });
+    assert!(
+        !format!("{turn:?}").contains(canary),
+        "no URL password in Debug"
+    );
+    let seen = seen.lock().unwrap();
+    let (headers, metadata) = &seen[0];
+    assert!(
+        headers.contains(&("x-affinity".to_owned(), "caller".to_owned())),
+        "{headers:?}"
+    );
+    assert!(
+        headers.contains(&("X-Turn".to_owned(), "t-7".to_owned())),
+        "{headers:?}"
+    );
+    assert_eq!(*metadata, json!({"user_id": "u-1", "turn": "t-7"}));
 }

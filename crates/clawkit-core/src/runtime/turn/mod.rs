@@ -18,7 +18,7 @@
 //!  7 text     input transforms over the system prompt and every message
 //!  8 stream   prepareExtraParams → createStreamFn | transport → options layer
 //!             (temperature, max tokens, isCacheTtlEligible) → wrapStreamFn;
-//!             resolveTransportTurnState on each attempt
+//!             resolveTransportTurnState when the request is sent
 //!  9 output   <think> tags → reasoning (tagged mode); output transforms over
 //!             text deltas, TextEnd and the final text
 //! 10 errors   matchesContextOverflowError, classifyFailoverReason on the error
@@ -45,7 +45,9 @@ use crate::hooks::{
 };
 use crate::model::{RuntimeModel, ThinkingLevel};
 use crate::plugin::ProviderPlugin;
-use crate::replay::{ReplayChange, fallback_policy, sanitize_history, validate_turns};
+use crate::replay::{
+    ReplayChange, fallback_policy, fix_turn_ordering, sanitize_history, validate_turns,
+};
 use crate::runtime::{AuthRequest, Runtime, StreamSetup};
 use crate::stream::{
     Cancellation, EventStream, HeaderPrecedence, SharedStreamFn, StreamOptions, StreamRequest,
@@ -278,11 +280,16 @@ impl std::fmt::Debug for TurnRequest {
 
 /// `url` without a user name or password, for Debug output.
 fn without_userinfo(url: &Url) -> String {
+    strip_userinfo(url).to_string()
+}
+
+/// `url` without a user name or password.
+fn strip_userinfo(url: &Url) -> Url {
     let mut url = url.clone();
     // Both only fail for URLs that cannot have credentials.
     let _ = url.set_username("");
     let _ = url.set_password(None);
-    url.to_string()
+    url
 }
 
 /// What the thinking stage decided.
@@ -304,13 +311,18 @@ pub struct ThinkingDecision {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct TurnReport {
-    /// The resolved model, with the base URL the request goes to.
+    /// The resolved model, with the base URL the request goes to (without
+    /// any user name or password it carries).
     pub model: RuntimeModel,
     /// The thinking level sent.
     pub thinking: ThinkingDecision,
     /// Native reasoning fields, or `<think>` tags in the text.
     pub reasoning_output: ReasoningOutputMode,
-    /// The replay policy applied to the history.
+    /// The replay policy in force for the history. Its generic rules that
+    /// clawkit applies today are listed in `replay_changes` when they
+    /// changed something; the family rules (`sanitizeMode` `full`, thought
+    /// signatures, `preserveSignatures`, dangling tool uses) come with the
+    /// replay families.
     pub replay_policy: ReplayPolicy,
     /// What the generic history rules changed.
     pub replay_changes: Vec<ReplayChange>,
@@ -579,6 +591,11 @@ impl Runtime {
         options.thinking_level = thinking.sent;
         options.session_id = request.session_id.clone();
         options.cancellation = request.cancellation.clone();
+        if !cache_ttl_eligible {
+            // Also over a `cacheRetention` that `prepareExtraParams` added:
+            // the options layer fills only what is unset.
+            options.cache_retention = Some(crate::stream::CacheRetention::None);
+        }
         options.extra_params = prepared
             .extra_params
             .iter()
@@ -595,7 +612,11 @@ impl Runtime {
             },
             turn_id: request.turn_id.clone(),
             report: TurnReport {
-                model,
+                // The report is for showing: no credentials in its URL.
+                model: RuntimeModel {
+                    base_url: strip_userinfo(&model.base_url),
+                    ..model
+                },
                 thinking,
                 reasoning_output,
                 replay_policy,
@@ -754,6 +775,7 @@ impl Runtime {
                     ));
                 }
             }
+            changes.extend(fix_turn_ordering(&policy, &mut history));
             let ctx = ReplayHistoryContext {
                 messages: history.clone(),
                 ..ctx
@@ -779,6 +801,7 @@ impl Runtime {
                 }
             }
         } else {
+            changes.extend(fix_turn_ordering(&policy, &mut history));
             let (validated, more) = validate_turns(&policy, history);
             history = validated;
             changes.extend(more);
@@ -924,6 +947,19 @@ mod tests {
         let mut options = StreamOptions::default();
         options.headers.insert("x-api-key".into(), canary.into());
         assert!(!format!("{options:?}").contains(canary));
+        let mut credential = crate::hooks::RequestCredential::new("k");
+        credential
+            .headers
+            .insert("Authorization".into(), canary.into());
+        let mut state = crate::hooks::TransportTurnState::default();
+        state.headers.insert("x-api-key".into(), canary.into());
+        for printed in [
+            format!("{credential:?}"),
+            serde_json::to_string(&credential).unwrap(),
+            serde_json::to_string(&state).unwrap(),
+        ] {
+            assert!(!printed.contains(canary), "{printed}");
+        }
     }
 
     #[test]

@@ -41,22 +41,31 @@ pub(super) struct TurnOutput {
 }
 
 impl TurnOutput {
+    /// Output transforms first, on the text as the model wrote it (as
+    /// OpenClaw runs them before `<think>` parsing), then the tag
+    /// splitting, then the error stage.
     fn process(&mut self, event: StreamEvent) {
+        self.rewrite(event);
+    }
+
+    /// What the output transforms produced goes on to the tag splitter.
+    fn after_rewrite(&mut self, event: StreamEvent) {
         let Some(splitter) = &mut self.tagged else {
-            return self.rewrite(event);
+            return self.finish_event(event);
         };
         // The split events go through a buffer kept between events.
         let mut split = std::mem::take(&mut self.split);
         splitter.push(event, &mut split);
         for event in split.drain(..) {
-            self.rewrite(event);
+            self.finish_event(event);
         }
         self.split = split;
     }
 
     /// Whether `event` leaves the output and error stages untouched: no
     /// `<think>` splitting, nothing queued before it, not terminal, and not
-    /// text the output transforms could change or hold back.
+    /// text or tool arguments the output transforms could change or hold
+    /// back.
     fn passes_unchanged(&mut self, event: &StreamEvent) -> bool {
         if self.tagged.is_some() || self.ready.is_some() || !self.queue.is_empty() {
             return false;
@@ -71,14 +80,16 @@ impl TurnOutput {
                 };
                 self.rewriters[at].1.passes(&self.transforms, text)
             }
-            StreamEvent::TextEnd { .. } => self.transforms.output.is_empty(),
+            StreamEvent::TextEnd { .. } | StreamEvent::ToolCallEnd { .. } => {
+                self.transforms.output.is_empty()
+            }
             other => !other.is_terminal(),
         }
     }
 
     fn rewrite(&mut self, event: StreamEvent) {
         if self.transforms.output.is_empty() {
-            return self.finish_event(event);
+            return self.after_rewrite(event);
         }
         match event {
             StreamEvent::TextDelta { index, text } => {
@@ -99,9 +110,9 @@ impl TurnOutput {
                     std::borrow::Cow::Owned(out) => Some(Text::from(out)),
                 };
                 match rewritten {
-                    None => self.emit(StreamEvent::TextDelta { index, text }),
+                    None => self.after_rewrite(StreamEvent::TextDelta { index, text }),
                     Some(out) if !out.is_empty() => {
-                        self.emit(StreamEvent::TextDelta { index, text: out })
+                        self.after_rewrite(StreamEvent::TextDelta { index, text: out })
                     }
                     Some(_) => {}
                 }
@@ -120,9 +131,28 @@ impl TurnOutput {
                         },
                     );
                 }
-                self.emit(StreamEvent::TextEnd {
+                self.after_rewrite(StreamEvent::TextEnd {
                     index,
                     text: rewritten.into(),
+                });
+            }
+            // A tool call's final arguments are rewritten like text (its
+            // argument deltas pass as they are: `ToolCallEnd` is the one
+            // to act on).
+            StreamEvent::ToolCallEnd {
+                index,
+                id,
+                name,
+                mut arguments,
+                signature,
+            } => {
+                self.transforms.apply_output_to_value(&mut arguments);
+                self.after_rewrite(StreamEvent::ToolCallEnd {
+                    index,
+                    id,
+                    name,
+                    arguments,
+                    signature,
                 });
             }
             other => {
@@ -132,7 +162,7 @@ impl TurnOutput {
                         self.flush_block(index);
                     }
                 }
-                self.finish_event(other);
+                self.after_rewrite(other);
             }
         }
     }
@@ -142,7 +172,7 @@ impl TurnOutput {
         if let Some((_, mut rewriter)) = at.map(|at| self.rewriters.swap_remove(at)) {
             let rest = rewriter.finish(&self.transforms);
             if !rest.is_empty() {
-                self.emit(StreamEvent::TextDelta {
+                self.after_rewrite(StreamEvent::TextDelta {
                     index,
                     text: rest.into(),
                 });
@@ -240,6 +270,101 @@ impl Stream for TurnOutput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn output(events: Vec<StreamEvent>, tagged: bool, transforms: TextTransforms) -> TurnOutput {
+        TurnOutput {
+            inner: Box::pin(futures::stream::iter(events)),
+            tagged: tagged.then(TagSplitter::default),
+            transforms,
+            rewriters: Vec::new(),
+            owner: None,
+            model_id: "m".to_owned(),
+            trace: None,
+            ready: None,
+            queue: std::collections::VecDeque::new(),
+            split: Vec::new(),
+            finished: false,
+        }
+    }
+
+    fn collect(output: TurnOutput) -> Vec<StreamEvent> {
+        futures::executor::block_on(futures::StreamExt::collect(output))
+    }
+
+    #[test]
+    fn output_transforms_run_before_think_tags_are_read() {
+        let transforms = TextTransforms::new()
+            .output(crate::text_transform::Replacement::literal_global(
+                "<t>", "<think>",
+            ))
+            .output(crate::text_transform::Replacement::literal_global(
+                "blue", "red",
+            ));
+        let events = collect(output(
+            vec![
+                StreamEvent::TextStart { index: 0 },
+                StreamEvent::TextDelta {
+                    index: 0,
+                    text: "<t>a blue plan</think>the blue".into(),
+                },
+                StreamEvent::TextEnd {
+                    index: 0,
+                    text: "<t>a blue plan</think>the blue".into(),
+                },
+                StreamEvent::Done {
+                    reason: crate::event::StopReason::Stop,
+                },
+            ],
+            true,
+            transforms,
+        ));
+        let reasoning: String = events
+            .iter()
+            .filter_map(|e| match e {
+                StreamEvent::ReasoningDelta { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        let text: String = events
+            .iter()
+            .filter_map(|e| match e {
+                StreamEvent::TextDelta { text, .. } => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            (reasoning.as_str(), text.as_str()),
+            ("a red plan", "the red")
+        );
+    }
+
+    #[test]
+    fn a_tool_call_s_final_arguments_are_rewritten() {
+        let transforms = TextTransforms::new().output(
+            crate::text_transform::Replacement::literal_global("blue basket", "red basket"),
+        );
+        let events = collect(output(
+            vec![
+                StreamEvent::ToolCallEnd {
+                    index: 0,
+                    id: "c1".into(),
+                    name: "put".into(),
+                    arguments: serde_json::json!({"into": "the blue basket", "n": 1}),
+                    signature: None,
+                },
+                StreamEvent::Done {
+                    reason: crate::event::StopReason::ToolUse,
+                },
+            ],
+            false,
+            transforms,
+        ));
+        assert!(matches!(
+            &events[0],
+            StreamEvent::ToolCallEnd { arguments, .. }
+                if *arguments == serde_json::json!({"into": "the red basket", "n": 1})
+        ));
+    }
 
     #[test]
     fn a_stream_that_stops_without_a_terminal_event_ends_in_a_protocol_error() {

@@ -1,5 +1,7 @@
-//! The turn's outermost stream layer: `resolveTransportTurnState` on each
-//! attempt, its headers and metadata applied to the request.
+//! The turn's outermost stream layer: `resolveTransportTurnState` each time
+//! the stream function is called (once per turn: clawkit's opt-in HTTP
+//! retries resend the same request), its headers (the caller's win) and
+//! metadata (merged into the `metadata` param) applied to the request.
 
 use std::sync::Arc;
 
@@ -49,17 +51,19 @@ impl StreamFn for TurnStateLayer {
         if let Some(state) = state {
             request
                 .options
-                .merge_headers(&state.headers, HeaderPrecedence::DefaultsWin);
+                .merge_headers(&state.headers, HeaderPrecedence::CallerWins);
             if !state.metadata.is_empty() {
-                let metadata: Map<String, Value> = state
-                    .metadata
-                    .into_iter()
-                    .map(|(k, v)| (k, Value::String(v)))
-                    .collect();
-                request
+                // Merged into a `metadata` object the params may already hold.
+                let metadata = request
                     .options
                     .extra_params
-                    .insert("metadata".to_owned(), Value::Object(metadata));
+                    .entry("metadata")
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Value::Object(metadata) = metadata {
+                    for (key, value) in state.metadata {
+                        metadata.insert(key, Value::String(value));
+                    }
+                }
             }
         }
         self.inner.stream(request)
