@@ -918,9 +918,12 @@ fn an_expired_oauth_profile_is_refreshed_once_and_its_new_token_sent() {
 
 /// Sends per-turn headers and metadata; its stream function records what
 /// the request carried.
-struct Stateful(Arc<Mutex<Vec<(Vec<(String, String)>, Value)>>>);
+/// What each request carried: its headers and its `metadata` param.
+type Seen = Arc<Mutex<Vec<(Vec<(String, String)>, Value)>>>;
 
-struct Capture(Arc<Mutex<Vec<(Vec<(String, String)>, Value)>>>);
+struct Stateful(Seen);
+
+struct Capture(Seen);
 
 impl StreamFn for Capture {
     fn stream(&self, request: StreamRequest) -> EventStream {
