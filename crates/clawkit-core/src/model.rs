@@ -540,8 +540,10 @@ impl ProviderConfig {
 }
 
 /// A resolved model, ready for a transport (pi-ai's `Model<Api>` plus
-/// OpenClaw's extras). Runtime hooks work on this shape.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// OpenClaw's extras). Runtime hooks work on this shape. Its static
+/// headers may carry credentials (a gateway key): their values are
+/// redacted when the model is serialized (the hook trace) or printed.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct RuntimeModel {
@@ -568,8 +570,12 @@ pub struct RuntimeModel {
     pub context_tokens: Option<u64>,
     /// Maximum output tokens.
     pub max_tokens: u64,
-    /// Static request headers.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// Static request headers (redacted when serialized or printed).
+    #[serde(
+        default,
+        skip_serializing_if = "BTreeMap::is_empty",
+        serialize_with = "crate::secret::headers::serialize"
+    )]
     pub headers: BTreeMap<String, String>,
     /// Transport compat flags.
     #[serde(default, skip_serializing_if = "ModelCompat::is_empty")]
@@ -577,6 +583,27 @@ pub struct RuntimeModel {
     /// Thinking level → model id or parameter override.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thinking_level_map: Option<BTreeMap<String, Option<String>>>,
+}
+
+impl std::fmt::Debug for RuntimeModel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RuntimeModel")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("api", &self.api)
+            .field("provider", &self.provider)
+            .field("base_url", &self.base_url.as_str())
+            .field("reasoning", &self.reasoning)
+            .field("input", &self.input)
+            .field("cost", &self.cost)
+            .field("context_window", &self.context_window)
+            .field("context_tokens", &self.context_tokens)
+            .field("max_tokens", &self.max_tokens)
+            .field("headers", &crate::secret::headers::Names(&self.headers))
+            .field("compat", &self.compat)
+            .field("thinking_level_map", &self.thinking_level_map)
+            .finish()
+    }
 }
 
 impl RuntimeModel {
