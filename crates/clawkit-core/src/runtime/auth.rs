@@ -340,8 +340,8 @@ impl Runtime {
     /// token (after `formatApiKey`) replaces the resolved one, and this
     /// runtime uses the renewed credential instead of the stored one from
     /// then on (in memory: persisting it is the host's business). Anything
-    /// else is returned as it is. Two turns racing on one expired profile
-    /// may both refresh.
+    /// else is returned as it is. Turns racing on one expired profile wait
+    /// for a single refresh and share it.
     pub(crate) async fn refresh_expired_oauth(
         &self,
         mut auth: ResolvedAuth,
@@ -353,11 +353,9 @@ impl Runtime {
         let Some(stored) = self.store.get(&profile_id).and_then(|p| p.oauth.clone()) else {
             return Ok(auth);
         };
-        let current = self
-            .lock_refreshed()
-            .get(&profile_id)
-            .cloned()
-            .unwrap_or_else(|| stored.clone());
+        let slot = Arc::clone(self.lock_refreshed().entry(profile_id.clone()).or_default());
+        let mut renewed_before = slot.lock().await;
+        let current = renewed_before.clone().unwrap_or_else(|| stored.clone());
         let expired = current.expires_at.is_some_and(|expiry| {
             self.clock
                 .now_ms()
@@ -372,14 +370,14 @@ impl Runtime {
         };
         let credential = match renewed {
             Some(renewed) => {
-                self.lock_refreshed()
-                    .insert(profile_id.clone(), renewed.clone());
+                *renewed_before = Some(renewed.clone());
                 renewed
             }
             // Not expired, or the provider leaves refreshing to the host:
             // the newest token known.
             None => current,
         };
+        drop(renewed_before);
         // `auth` already carries the stored token, formatted; only a token
         // renewed since (now or by an earlier turn) is formatted again.
         if credential.access != stored.access {
@@ -398,7 +396,12 @@ impl Runtime {
         Ok(auth)
     }
 
-    fn lock_refreshed(&self) -> std::sync::MutexGuard<'_, HashMap<String, OAuthCredential>> {
+    fn lock_refreshed(
+        &self,
+    ) -> std::sync::MutexGuard<
+        '_,
+        HashMap<String, Arc<futures::lock::Mutex<Option<OAuthCredential>>>>,
+    > {
         match self.refreshed_oauth.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),

@@ -853,6 +853,8 @@ impl ProviderPlugin for OAuthed {
         &self,
         credential: &OAuthCredential,
     ) -> Result<Option<OAuthCredential>, PluginError> {
+        // A real refresh waits on the network: let other turns run meanwhile.
+        YieldOnce(false).await;
         let n = {
             let mut refreshes = self.refreshes.lock().unwrap();
             *refreshes += 1;
@@ -869,6 +871,57 @@ impl ProviderPlugin for OAuthed {
     fn format_api_key(&self, credential: &AuthCredential) -> Option<ApiKey> {
         Some(ApiKey::new(format!("fmt:{}", credential.key.expose())))
     }
+}
+
+/// Returns `Pending` once (waking itself), then `Ready`.
+struct YieldOnce(bool);
+
+impl std::future::Future for YieldOnce {
+    type Output = ();
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<()> {
+        if self.0 {
+            return std::task::Poll::Ready(());
+        }
+        self.0 = true;
+        cx.waker().wake_by_ref();
+        std::task::Poll::Pending
+    }
+}
+
+#[test]
+fn concurrent_turns_share_one_refresh_of_an_expired_token() {
+    let plugin = Arc::new(OAuthed::default());
+    let (refreshes, sent) = (Arc::clone(&plugin.refreshes), Arc::clone(&plugin.sent));
+    let expired = OAuthCredential::new(
+        "oauthed",
+        "stale",
+        Some(ApiKey::new("refresh")),
+        Some(1_000),
+    );
+    let runtime = Runtime::builder()
+        .plugin(define_plugin_entry("oauthed", None, move |api| {
+            api.register_provider_arc(plugin.clone())
+        }))
+        .auth_store(AuthStore::new().with_oauth("oauthed:me", expired))
+        .clock(Arc::new(crate::clock::ManualClock::new(2_000_000)))
+        .build()
+        .unwrap();
+    let turn = || async {
+        let mut turn = runtime
+            .stream(TurnRequest::prompt("oauthed/m", "hi"))
+            .await
+            .unwrap();
+        while turn.next().await.is_some() {}
+    };
+    block_on(async { futures::join!(turn(), turn(), turn()) });
+    assert_eq!(*refreshes.lock().unwrap(), 1);
+    assert_eq!(
+        *sent.lock().unwrap(),
+        ["fmt:fresh-1", "fmt:fresh-1", "fmt:fresh-1"]
+    );
 }
 
 #[test]

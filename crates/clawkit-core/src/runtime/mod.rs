@@ -144,8 +144,10 @@ pub struct Runtime {
     pub(crate) request_credentials:
         Mutex<HashMap<String, Arc<futures::lock::Mutex<Option<RequestCredential>>>>>,
     /// OAuth credentials renewed by `refreshOAuth`, by profile id; they
-    /// replace the stored ones from then on.
-    pub(crate) refreshed_oauth: Mutex<HashMap<String, OAuthCredential>>,
+    /// replace the stored ones from then on. One refresh at a time per
+    /// profile: concurrent turns wait for it and share its result.
+    pub(crate) refreshed_oauth:
+        Mutex<HashMap<String, Arc<futures::lock::Mutex<Option<OAuthCredential>>>>>,
     diagnostics: Vec<RegistrationDiagnostic>,
 }
 
