@@ -157,7 +157,7 @@ pub use runtime::{
 pub use secret::{ApiKey, REDACTED};
 pub use stream::{
     CacheRetention, Cancellation, Cancelled, EventStream, HeaderPrecedence, PayloadPatch,
-    SharedStreamFn, StreamFn, StreamOptions, StreamRequest, Terminated, Transports,
+    SharedStreamFn, StreamFn, StreamFnExt, StreamOptions, StreamRequest, Terminated, Transports,
     sanitize_tool_choice,
 };
 pub use text::Text;
@@ -172,10 +172,11 @@ pub use async_trait::async_trait;
 pub mod prelude {
     pub use crate::{
         ApiKey, ApiKeyAuthOptions, AuthRequest, Catalog, CatalogContext, CatalogOrder,
-        CatalogResult, Config, Context, CoreError, DynamicModelContext, Env, HookTrace, InputKind,
-        ModelApi, ModelCost, ModelDefinition, PluginApi, PluginEntry, PluginError, ProviderConfig,
-        ProviderPlugin, Replacement, Runtime, RuntimeModel, SingleProviderPluginEntry, StopReason,
-        StreamEvent, StreamFn, StreamOptions, StreamRequest, StreamSetup, Text, TextTransforms,
-        Transports, Turn, TurnRequest, async_trait, define_plugin_entry,
+        CatalogResult, Config, Context, CoreError, DynamicModelContext, Env, HeaderPrecedence,
+        HookTrace, InputKind, ModelApi, ModelCost, ModelDefinition, PluginApi, PluginEntry,
+        PluginError, ProviderConfig, ProviderPlugin, Replacement, Runtime, RuntimeModel,
+        SharedStreamFn, SingleProviderPluginEntry, StopReason, StreamEvent, StreamFn, StreamFnExt,
+        StreamOptions, StreamRequest, StreamSetup, Text, TextTransforms, Transports, Turn,
+        TurnRequest, WrapStreamFnContext, async_trait, define_plugin_entry,
     };
 }

@@ -43,9 +43,11 @@ use crate::secret::ApiKey;
 
 mod terminal;
 mod transports;
+mod wrap;
 
 pub use self::terminal::{Cancellation, Cancelled, Terminated};
 pub use self::transports::Transports;
+pub use self::wrap::StreamFnExt;
 
 /// A stream of normalized events ending in exactly one terminal event.
 pub type EventStream = Pin<Box<dyn Stream<Item = StreamEvent> + Send + 'static>>;
