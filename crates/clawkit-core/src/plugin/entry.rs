@@ -182,11 +182,14 @@ pub struct SingleProviderPluginEntry {
 }
 
 impl SingleProviderPluginEntry {
-    /// Starts an entry for provider (and plugin) `id`.
+    /// Starts an entry for plugin `id`, whose provider has the same id
+    /// unless [`provider_id`](SingleProviderBuilder::provider_id) says
+    /// otherwise.
     pub fn builder(id: impl Into<String>) -> SingleProviderBuilder {
         let id = id.into();
         SingleProviderBuilder {
             label: id.clone(),
+            provider_id: id.clone(),
             id,
             manifest: None,
             docs_path: None,
@@ -229,6 +232,7 @@ impl PluginEntry for SingleProviderPluginEntry {
 #[must_use]
 pub struct SingleProviderBuilder {
     id: String,
+    provider_id: String,
     label: String,
     manifest: Option<PluginManifest>,
     docs_path: Option<String>,
@@ -247,6 +251,27 @@ impl SingleProviderBuilder {
     /// The plugin manifest.
     pub fn manifest(mut self, manifest: PluginManifest) -> Self {
         self.manifest = Some(manifest);
+        self
+    }
+
+    /// The provider's id, when it is not the plugin's (plugin `zeta-ai`,
+    /// provider `zeta`). The label follows it unless one was set.
+    ///
+    /// ```
+    /// use clawkit_core::{Runtime, SingleProviderPluginEntry};
+    ///
+    /// let entry = SingleProviderPluginEntry::builder("zeta-ai").provider_id("zeta").build();
+    /// let runtime = Runtime::builder().plugin(entry).build()?;
+    /// assert_eq!(runtime.provider_ids(), ["zeta"]);
+    /// assert_eq!(runtime.plugin_of("zeta"), Some("zeta-ai"));
+    /// # Ok::<(), clawkit_core::CoreError>(())
+    /// ```
+    pub fn provider_id(mut self, id: impl Into<String>) -> Self {
+        let id = id.into();
+        if self.label == self.provider_id {
+            self.label = id.clone();
+        }
+        self.provider_id = id;
         self
     }
 
@@ -363,7 +388,7 @@ impl SingleProviderBuilder {
             .into_iter()
             .map(|mut options| {
                 if options.expected_providers.is_empty() {
-                    options.expected_providers.push(self.id.clone());
+                    options.expected_providers.push(self.provider_id.clone());
                 }
                 create_provider_api_key_auth_method(options)
             })
@@ -372,7 +397,7 @@ impl SingleProviderBuilder {
             id: self.id.clone(),
             manifest: self.manifest,
             provider: Arc::new(SingleProvider {
-                id: self.id,
+                id: self.provider_id,
                 label: self.label,
                 docs_path: self.docs_path,
                 aliases: self.aliases,

@@ -309,6 +309,12 @@ impl Runtime {
         self.providers.iter().map(Registered::id).collect()
     }
 
+    /// The id of the plugin that registered the provider `id` (by id,
+    /// alias or hook alias).
+    pub fn plugin_of(&self, id: &str) -> Option<&str> {
+        self.owner(id).map(|r| r.plugin_id.as_str())
+    }
+
     /// The provider owning `id` (by id, alias or hook alias, after normalization).
     pub fn provider(&self, id: &str) -> Option<&Arc<dyn ProviderPlugin>> {
         self.owner_index(id).map(|i| &self.providers[i].provider)

@@ -329,3 +329,48 @@ fn normalize_model_id_is_single_owner() {
     let model = block_on(runtime.resolve_model(&catalog, "acme-ai/legacy-large", None)).unwrap();
     assert_eq!(model.id, "large");
 }
+
+/// A plugin whose id differs from its provider's: every place that needs
+/// the provider id gets `zeta`, the plugin is known as `zeta-ai`.
+#[test]
+fn a_single_provider_plugin_keeps_its_plugin_id_apart_from_its_provider_id() {
+    use clawkit_core::{AuthRequest, Env, ModelApi, ModelDefinition, SingleProviderPluginEntry};
+
+    let entry = SingleProviderPluginEntry::builder("zeta-ai")
+        .provider_id("zeta")
+        .api_key_auth(ApiKeyAuthOptions::new("zeta", "api-key", "Zeta key").env_var("ZETA_API_KEY"))
+        .build_provider(|| {
+            Ok(ProviderConfig::new(
+                "https://api.zeta.example/v1".parse()?,
+                ModelApi::AnthropicMessages,
+            )
+            .with_model(ModelDefinition::new("zeta-large")))
+        })
+        .build();
+    let provider = entry.provider();
+    assert_eq!((provider.id(), provider.label()), ("zeta", "zeta"));
+    let methods = provider.auth_methods();
+    let options = methods[0].api_key.as_ref().unwrap();
+    assert_eq!(options.expected_providers, ["zeta".to_owned()]);
+    let runtime = Runtime::builder()
+        .plugin(entry)
+        .env(Env::new().with("ZETA_API_KEY", "zk-test"))
+        .build()
+        .unwrap();
+    assert_eq!(runtime.provider_ids(), ["zeta"]);
+    assert_eq!(runtime.plugin_of("zeta"), Some("zeta-ai"));
+    assert_eq!(
+        runtime.plugin_of("zeta-ai"),
+        None,
+        "the plugin id is no provider id"
+    );
+    let catalog = block_on(runtime.catalog(None));
+    assert!(catalog.provider("zeta").is_some() && catalog.provider("zeta-ai").is_none());
+    let model = block_on(runtime.resolve_model(&catalog, "zeta/zeta-large", None)).unwrap();
+    assert_eq!(model.provider, "zeta");
+    assert!(
+        runtime
+            .resolve_auth("zeta", &AuthRequest::default(), None)
+            .is_ok()
+    );
+}
