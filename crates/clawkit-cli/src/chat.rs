@@ -12,7 +12,7 @@ use clawkit_core::{
 use futures::StreamExt;
 use url::Url;
 
-use crate::runtime::{SetupError, block_on, runtime};
+use crate::runtime::{Plugins, SetupError, block_on, runtime};
 
 /// Exit status when Ctrl-C cancelled the answer (128 + SIGINT).
 const EXIT_CANCELLED: u8 = 130;
@@ -45,7 +45,7 @@ enum Outcome {
     Cancelled,
 }
 
-pub(crate) fn run(args: ChatArgs) -> ExitCode {
+pub(crate) fn run(args: ChatArgs, plugins: &Plugins) -> ExitCode {
     let prompt = match read_prompt(&args.prompt) {
         Ok(prompt) => prompt,
         Err(message) => {
@@ -54,7 +54,7 @@ pub(crate) fn run(args: ChatArgs) -> ExitCode {
         }
     };
     let trace = TraceHandle::default();
-    let outcome = block_on(chat(&args, prompt, &trace))
+    let outcome = block_on(chat(&args, plugins, prompt, &trace))
         .unwrap_or_else(|e| Outcome::Failed(format!("cannot start: {e}")));
     if args.trace {
         eprintln!("{}", trace.snapshot().render());
@@ -112,11 +112,12 @@ impl From<SetupError> for NotStarted {
 /// history, tools, text transforms and the stream. Returns the answer's events.
 async fn start(
     args: &ChatArgs,
+    plugins: &Plugins,
     prompt: String,
     cancellation: &Cancellation,
     trace: &TraceHandle,
 ) -> Result<Turn, NotStarted> {
-    let runtime = runtime(Env::from_process())?;
+    let runtime = runtime(Env::from_process(), plugins)?;
     let mut request = TurnRequest::prompt(&args.model, prompt)
         .cancellation(cancellation.clone())
         .trace_into(trace.clone());
@@ -129,9 +130,9 @@ async fn start(
     Ok(runtime.stream(request).await?)
 }
 
-async fn chat(args: &ChatArgs, prompt: String, trace: &TraceHandle) -> Outcome {
+async fn chat(args: &ChatArgs, plugins: &Plugins, prompt: String, trace: &TraceHandle) -> Outcome {
     let cancellation = Cancellation::new();
-    let mut events = match start(args, prompt, &cancellation, trace).await {
+    let mut events = match start(args, plugins, prompt, &cancellation, trace).await {
         Ok(turn) => turn,
         Err(NotStarted { kind, message }) => {
             // `--events` promises exactly one `done` or `error`, even here.

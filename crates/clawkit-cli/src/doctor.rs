@@ -10,7 +10,7 @@ use clawkit_core::{AuthRequest, Env, Runtime, is_loopback_url};
 use clawkit_http::accepts_connections;
 use url::Url;
 
-use crate::runtime::{block_on, runtime};
+use crate::runtime::{Plugins, block_on, runtime};
 
 /// How long a local server gets to accept a connection.
 const REACH_TIMEOUT: Duration = Duration::from_secs(1);
@@ -23,8 +23,8 @@ struct Report {
     local: Option<(Url, bool)>,
 }
 
-pub(crate) fn run() -> ExitCode {
-    let runtime = match runtime(Env::from_process()) {
+pub(crate) fn run(plugins: &Plugins) -> ExitCode {
+    let runtime = match runtime(Env::from_process(), plugins) {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("clawkit: {e}");

@@ -7,7 +7,7 @@ use clap::{Args, Subcommand};
 use clawkit_core::{Catalog, Env, InputKind, ModelCost, RowSource};
 use serde::Serialize;
 
-use crate::runtime::{block_on, runtime};
+use crate::runtime::{Plugins, block_on, runtime};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ModelsCommand {
@@ -43,14 +43,14 @@ struct Row {
     source: &'static str,
 }
 
-pub(crate) fn run(command: ModelsCommand) -> ExitCode {
+pub(crate) fn run(command: ModelsCommand, plugins: &Plugins) -> ExitCode {
     match command {
-        ModelsCommand::List(args) => list(&args),
+        ModelsCommand::List(args) => list(&args, plugins),
     }
 }
 
-fn list(args: &ListArgs) -> ExitCode {
-    let rows = match collect(args.all) {
+fn list(args: &ListArgs, plugins: &Plugins) -> ExitCode {
+    let rows = match collect(args.all, plugins) {
         Ok(rows) => rows,
         Err(message) => {
             eprintln!("clawkit: {message}");
@@ -77,8 +77,8 @@ fn list(args: &ListArgs) -> ExitCode {
 }
 
 /// Live rows; with `all`, also the static rows of every other provider.
-fn collect(all: bool) -> Result<Vec<Row>, String> {
-    let runtime = runtime(Env::from_process()).map_err(|e| e.to_string())?;
+fn collect(all: bool, plugins: &Plugins) -> Result<Vec<Row>, String> {
+    let runtime = runtime(Env::from_process(), plugins).map_err(|e| e.to_string())?;
     let (live, offline) = block_on(async {
         let live = runtime.catalog(None).await;
         let offline = if all {

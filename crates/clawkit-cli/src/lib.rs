@@ -1,0 +1,92 @@
+//! The `clawkit` command line, as a library: a plugin crate gets its own
+//! `clawkit` (with `chat --trace`, `models list`, `doctor`) running its
+//! providers beside the built-in ones.
+//!
+//! ```no_run
+//! // examples/cli.rs of a plugin crate:
+//! fn main() -> std::process::ExitCode {
+//!     clawkit_cli::run_with(|runtime| Ok(runtime.plugin(acme_ai::plugin()?)))
+//! }
+//! ```
+//!
+//! Then `cargo run --example cli -- chat --model acme-ai/acme-large --trace "hi"`.
+//! The commands, flags, output shapes and exit codes are a contract (see
+//! `docs/cli.md`): tests outside this repository drive them exactly.
+
+mod chat;
+mod doctor;
+mod manifest;
+mod models;
+mod runtime;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{CommandFactory, Parser, Subcommand};
+use clawkit_core::RuntimeBuilder;
+
+pub use runtime::RegisterPlugins;
+
+/// Build, check and run LLM provider plugins for OpenClaw.
+#[derive(Debug, Parser)]
+#[command(name = "clawkit", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Read, check and describe plugin manifests (openclaw.plugin.json).
+    #[command(subcommand)]
+    Manifest(manifest::ManifestCommand),
+    /// Send a prompt through the whole pipeline and stream the answer.
+    ///
+    /// Exit status: 0 answered, 1 provider or auth error (the message names
+    /// the env var to set, or the HTTP status and request id), 2 usage,
+    /// 130 cancelled with Ctrl-C.
+    Chat(chat::ChatArgs),
+    /// Check every provider's credentials and local servers; secrets are never printed.
+    Doctor,
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// List the models of the built-in providers.
+    #[command(subcommand)]
+    Models(models::ModelsCommand),
+}
+
+/// Exit code for usage errors and paths that do not exist.
+pub(crate) const EXIT_USAGE: u8 = 2;
+
+/// Runs the command line (arguments from the process) with the built-in
+/// providers and the plugins `register` adds to the runtime builder;
+/// returns the exit status to end the process with.
+pub fn run_with<F>(register: F) -> ExitCode
+where
+    F: Fn(RuntimeBuilder) -> Result<RuntimeBuilder, Box<dyn std::error::Error + Send + Sync>>
+        + Send
+        + Sync
+        + 'static,
+{
+    let plugins = runtime::Plugins(Arc::new(register));
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Manifest(command) => manifest::run(command),
+        Command::Models(command) => models::run(command, &plugins),
+        Command::Chat(args) => chat::run(args, &plugins),
+        Command::Doctor => doctor::run(&plugins),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "clawkit",
+                &mut std::io::stdout(),
+            );
+            ExitCode::SUCCESS
+        }
+    }
+}
