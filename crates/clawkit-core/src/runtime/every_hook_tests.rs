@@ -891,10 +891,11 @@ impl std::future::Future for YieldOnce {
     }
 }
 
-#[test]
-fn concurrent_turns_share_one_refresh_of_an_expired_token() {
+/// A runtime with `OAuthed` and one OAuth profile whose token expired long
+/// before `clock`; with the plugin, to read its refresh count and sent keys.
+fn oauth_runtime(clock: &crate::clock::ManualClock) -> (Runtime, Arc<OAuthed>) {
     let plugin = Arc::new(OAuthed::default());
-    let (refreshes, sent) = (Arc::clone(&plugin.refreshes), Arc::clone(&plugin.sent));
+    let registered = Arc::clone(&plugin);
     let expired = OAuthCredential::new(
         "oauthed",
         "stale",
@@ -903,12 +904,19 @@ fn concurrent_turns_share_one_refresh_of_an_expired_token() {
     );
     let runtime = Runtime::builder()
         .plugin(define_plugin_entry("oauthed", None, move |api| {
-            api.register_provider_arc(plugin.clone())
+            api.register_provider_arc(registered.clone())
         }))
         .auth_store(AuthStore::new().with_oauth("oauthed:me", expired))
-        .clock(Arc::new(crate::clock::ManualClock::new(2_000_000)))
+        .clock(Arc::new(clock.clone()))
         .build()
         .unwrap();
+    (runtime, plugin)
+}
+
+#[test]
+fn concurrent_turns_share_one_refresh_of_an_expired_token() {
+    let clock = crate::clock::ManualClock::new(2_000_000);
+    let (runtime, plugin) = oauth_runtime(&clock);
     let turn = || async {
         let mut turn = runtime
             .stream(TurnRequest::prompt("oauthed/m", "hi"))
@@ -917,32 +925,17 @@ fn concurrent_turns_share_one_refresh_of_an_expired_token() {
         while turn.next().await.is_some() {}
     };
     block_on(async { futures::join!(turn(), turn(), turn()) });
-    assert_eq!(*refreshes.lock().unwrap(), 1);
+    assert_eq!(*plugin.refreshes.lock().unwrap(), 1);
     assert_eq!(
-        *sent.lock().unwrap(),
+        *plugin.sent.lock().unwrap(),
         ["fmt:fresh-1", "fmt:fresh-1", "fmt:fresh-1"]
     );
 }
 
 #[test]
 fn an_expired_oauth_profile_is_refreshed_once_and_its_new_token_sent() {
-    let plugin = Arc::new(OAuthed::default());
-    let (refreshes, sent) = (Arc::clone(&plugin.refreshes), Arc::clone(&plugin.sent));
     let clock = crate::clock::ManualClock::new(2_000_000);
-    let expired = OAuthCredential::new(
-        "oauthed",
-        "stale",
-        Some(ApiKey::new("refresh")),
-        Some(1_000),
-    );
-    let runtime = Runtime::builder()
-        .plugin(define_plugin_entry("oauthed", None, move |api| {
-            api.register_provider_arc(plugin.clone())
-        }))
-        .auth_store(AuthStore::new().with_oauth("oauthed:me", expired))
-        .clock(Arc::new(clock.clone()))
-        .build()
-        .unwrap();
+    let (runtime, plugin) = oauth_runtime(&clock);
     let turn = |runtime: &Runtime| {
         block_on(async {
             let mut turn = runtime
@@ -961,10 +954,10 @@ fn an_expired_oauth_profile_is_refreshed_once_and_its_new_token_sent() {
     // Past its expiry: refreshed again.
     clock.advance_ms(60_000);
     turn(&runtime);
-    assert_eq!(*refreshes.lock().unwrap(), 2);
+    assert_eq!(*plugin.refreshes.lock().unwrap(), 2);
     // Each token formatted once (formatApiKey), never twice.
     assert_eq!(
-        *sent.lock().unwrap(),
+        *plugin.sent.lock().unwrap(),
         ["fmt:fresh-1", "fmt:fresh-1", "fmt:fresh-2"]
     );
 }

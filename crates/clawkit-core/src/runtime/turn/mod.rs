@@ -60,7 +60,6 @@ mod tagged;
 mod turn_state;
 
 use self::output::TurnOutput;
-use self::tagged::TagSplitter;
 use self::turn_state::TurnStateLayer;
 
 /// Extra params the generic options layer consumes instead of sending them.
@@ -422,20 +421,14 @@ impl Runtime {
         };
         let events = stream_fn.stream(request);
         // 9 and 10: output and errors.
-        let tagged = report.reasoning_output == ReasoningOutputMode::Tagged;
-        let output = TurnOutput {
-            inner: events,
-            tagged: tagged.then(TagSplitter::default),
+        let output = TurnOutput::new(
+            events,
+            report.reasoning_output == ReasoningOutputMode::Tagged,
             transforms,
-            rewriters: Vec::new(),
-            model_id: report.model.id.clone(),
             owner,
-            trace: handle.clone(),
-            ready: None,
-            queue: std::collections::VecDeque::new(),
-            split: Vec::new(),
-            finished: false,
-        };
+            report.model.id.clone(),
+            handle.clone(),
+        );
         Ok(Turn {
             events: Box::pin(output),
             report,

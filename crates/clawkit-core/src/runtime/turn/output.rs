@@ -23,29 +23,46 @@ use super::{TraceHandle, lock};
 
 /// Stages 9 and 10 over the transport's events.
 pub(super) struct TurnOutput {
-    pub(super) inner: EventStream,
-    pub(super) tagged: Option<TagSplitter>,
-    pub(super) transforms: TextTransforms,
+    inner: EventStream,
+    tagged: Option<TagSplitter>,
+    transforms: TextTransforms,
     /// Text held back per block index by the output transforms.
     /// (A short list: a turn has few text blocks open at once.)
-    pub(super) rewriters: Vec<(usize, BlockRewriter)>,
-    pub(super) owner: Option<(String, Arc<dyn ProviderPlugin>)>,
-    pub(super) model_id: String,
-    pub(super) trace: Option<TraceHandle>,
+    rewriters: Vec<(usize, BlockRewriter)>,
+    owner: Option<(String, Arc<dyn ProviderPlugin>)>,
+    model_id: String,
+    trace: Option<TraceHandle>,
     /// The next event for the caller, before those in `queue`.
-    pub(super) ready: Option<StreamEvent>,
-    pub(super) queue: std::collections::VecDeque<StreamEvent>,
+    ready: Option<StreamEvent>,
+    queue: std::collections::VecDeque<StreamEvent>,
     /// The tag splitter's output for one event (kept for its capacity).
-    pub(super) split: Vec<StreamEvent>,
-    pub(super) finished: bool,
+    split: Vec<StreamEvent>,
+    finished: bool,
 }
 
 impl TurnOutput {
-    /// Output transforms first, on the text as the model wrote it (as
-    /// OpenClaw runs them before `<think>` parsing), then the tag
-    /// splitting, then the error stage.
-    fn process(&mut self, event: StreamEvent) {
-        self.rewrite(event);
+    /// The output and error stages over `inner`.
+    pub(super) fn new(
+        inner: EventStream,
+        tagged: bool,
+        transforms: TextTransforms,
+        owner: Option<(String, Arc<dyn ProviderPlugin>)>,
+        model_id: String,
+        trace: Option<TraceHandle>,
+    ) -> Self {
+        TurnOutput {
+            inner,
+            tagged: tagged.then(TagSplitter::default),
+            transforms,
+            rewriters: Vec::new(),
+            owner,
+            model_id,
+            trace,
+            ready: None,
+            queue: std::collections::VecDeque::new(),
+            split: Vec::new(),
+            finished: false,
+        }
     }
 
     /// What the output transforms produced goes on to the tag splitter.
@@ -87,6 +104,10 @@ impl TurnOutput {
         }
     }
 
+    /// Output transforms first, on the text as the model wrote it (as
+    /// OpenClaw runs them before `<think>` parsing), then the tag
+    /// splitting ([`after_rewrite`](Self::after_rewrite)), then the error
+    /// stage.
     fn rewrite(&mut self, event: StreamEvent) {
         if self.transforms.output.is_empty() {
             return self.after_rewrite(event);
@@ -139,21 +160,11 @@ impl TurnOutput {
             // A tool call's final arguments are rewritten like text (its
             // argument deltas pass as they are: `ToolCallEnd` is the one
             // to act on).
-            StreamEvent::ToolCallEnd {
-                index,
-                id,
-                name,
-                mut arguments,
-                signature,
-            } => {
-                self.transforms.apply_output_to_value(&mut arguments);
-                self.after_rewrite(StreamEvent::ToolCallEnd {
-                    index,
-                    id,
-                    name,
-                    arguments,
-                    signature,
-                });
+            mut call @ StreamEvent::ToolCallEnd { .. } => {
+                if let StreamEvent::ToolCallEnd { arguments, .. } = &mut call {
+                    self.transforms.apply_output_to_value(arguments);
+                }
+                self.after_rewrite(call);
             }
             other => {
                 if other.is_terminal() {
@@ -253,10 +264,10 @@ impl Stream for TurnOutput {
                 Poll::Ready(Some(event)) if self.passes_unchanged(&event) => {
                     return Poll::Ready(Some(event));
                 }
-                Poll::Ready(Some(event)) => self.process(event),
+                Poll::Ready(Some(event)) => self.rewrite(event),
                 // Exactly one terminal event ends a turn, whatever the
                 // stream function did (a plugin's `createStreamFn` too).
-                Poll::Ready(None) => self.process(StreamEvent::Error {
+                Poll::Ready(None) => self.rewrite(StreamEvent::Error {
                     kind: ErrorKind::Protocol,
                     message: "the stream ended without a terminal event".to_owned(),
                     failover: None,
@@ -272,19 +283,8 @@ mod tests {
     use super::*;
 
     fn output(events: Vec<StreamEvent>, tagged: bool, transforms: TextTransforms) -> TurnOutput {
-        TurnOutput {
-            inner: Box::pin(futures::stream::iter(events)),
-            tagged: tagged.then(TagSplitter::default),
-            transforms,
-            rewriters: Vec::new(),
-            owner: None,
-            model_id: "m".to_owned(),
-            trace: None,
-            ready: None,
-            queue: std::collections::VecDeque::new(),
-            split: Vec::new(),
-            finished: false,
-        }
+        let events = Box::pin(futures::stream::iter(events));
+        TurnOutput::new(events, tagged, transforms, None, "m".to_owned(), None)
     }
 
     fn collect(output: TurnOutput) -> Vec<StreamEvent> {
@@ -368,31 +368,18 @@ mod tests {
 
     #[test]
     fn a_stream_that_stops_without_a_terminal_event_ends_in_a_protocol_error() {
-        let cut_short = futures::stream::iter([
+        let cut_short = vec![
             StreamEvent::TextStart { index: 0 },
             StreamEvent::TextDelta {
                 index: 0,
                 text: "the blue bas".into(),
             },
-        ]);
-        let output = TurnOutput {
-            inner: Box::pin(cut_short),
-            tagged: None,
-            transforms: TextTransforms::new().output(crate::text_transform::Replacement::literal(
-                "blue basket",
-                "red basket",
-            )),
-            rewriters: Vec::new(),
-            owner: None,
-            model_id: "m".to_owned(),
-            trace: None,
-            ready: None,
-            queue: std::collections::VecDeque::new(),
-            split: Vec::new(),
-            finished: false,
-        };
-        let events: Vec<StreamEvent> =
-            futures::executor::block_on(futures::StreamExt::collect(output));
+        ];
+        let transforms = TextTransforms::new().output(crate::text_transform::Replacement::literal(
+            "blue basket",
+            "red basket",
+        ));
+        let events = collect(output(cut_short, false, transforms));
         assert_eq!(
             events[1..],
             [

@@ -43,51 +43,25 @@ impl TagSplitter {
                 self.drain(true, out);
                 self.close(out);
             }
-            StreamEvent::ReasoningStart { index } => out.push(StreamEvent::ReasoningStart {
-                index: self.index(index),
-            }),
-            StreamEvent::ReasoningDelta { index, text } => out.push(StreamEvent::ReasoningDelta {
-                index: self.index(index),
-                text,
-            }),
-            StreamEvent::ReasoningEnd {
-                index,
-                text,
-                signature,
-            } => out.push(StreamEvent::ReasoningEnd {
-                index: self.index(index),
-                text,
-                signature,
-            }),
-            StreamEvent::ToolCallStart { index, id, name } => {
-                out.push(StreamEvent::ToolCallStart {
-                    index: self.index(index),
-                    id,
-                    name,
-                })
+            mut other @ (StreamEvent::ReasoningStart { .. }
+            | StreamEvent::ReasoningDelta { .. }
+            | StreamEvent::ReasoningEnd { .. }
+            | StreamEvent::ToolCallStart { .. }
+            | StreamEvent::ToolCallDelta { .. }
+            | StreamEvent::ToolCallEnd { .. }) => {
+                // Blocks that are not split keep their place, renumbered
+                // around the split text blocks.
+                if let StreamEvent::ReasoningStart { index }
+                | StreamEvent::ReasoningDelta { index, .. }
+                | StreamEvent::ReasoningEnd { index, .. }
+                | StreamEvent::ToolCallStart { index, .. }
+                | StreamEvent::ToolCallDelta { index, .. }
+                | StreamEvent::ToolCallEnd { index, .. } = &mut other
+                {
+                    *index = self.index(*index);
+                }
+                out.push(other);
             }
-            StreamEvent::ToolCallDelta {
-                index,
-                delta,
-                partial,
-            } => out.push(StreamEvent::ToolCallDelta {
-                index: self.index(index),
-                delta,
-                partial,
-            }),
-            StreamEvent::ToolCallEnd {
-                index,
-                id,
-                name,
-                arguments,
-                signature,
-            } => out.push(StreamEvent::ToolCallEnd {
-                index: self.index(index),
-                id,
-                name,
-                arguments,
-                signature,
-            }),
             other => {
                 if other.is_terminal() {
                     self.drain(true, out);
