@@ -143,7 +143,7 @@ pub use model::{
     ProviderConfig, RuntimeModel, ThinkingFormat, ThinkingLevel, Usage, UsageCost,
 };
 pub use plugin::{
-    FnPluginEntry, NoHooks, PluginApi, PluginEntry, ProviderBuilder, ProviderPlugin,
+    FnPluginEntry, NoHooks, PluginApi, PluginEntry, ProviderBuilder, ProviderHooks, ProviderPlugin,
     SingleProviderBuilder, SingleProviderPluginEntry, StaticProviderBuilder, define_plugin_entry,
 };
 pub use replay::{
@@ -174,9 +174,9 @@ pub mod prelude {
         ApiKey, ApiKeyAuthOptions, AuthRequest, Catalog, CatalogContext, CatalogOrder,
         CatalogResult, Config, Context, CoreError, DynamicModelContext, Env, HeaderPrecedence,
         HookTrace, InputKind, ModelApi, ModelCost, ModelDefinition, PluginApi, PluginEntry,
-        PluginError, ProviderConfig, ProviderPlugin, Replacement, Runtime, RuntimeModel,
-        SharedStreamFn, SingleProviderPluginEntry, StopReason, StreamEvent, StreamFn, StreamFnExt,
-        StreamOptions, StreamRequest, StreamSetup, Text, TextTransforms, Transports, Turn,
-        TurnRequest, WrapStreamFnContext, async_trait, define_plugin_entry,
+        PluginError, ProviderConfig, ProviderHooks, ProviderPlugin, Replacement, Runtime,
+        RuntimeModel, SharedStreamFn, SingleProviderPluginEntry, StopReason, StreamEvent, StreamFn,
+        StreamFnExt, StreamOptions, StreamRequest, StreamSetup, Text, TextTransforms, Transports,
+        Turn, TurnRequest, WrapStreamFnContext, async_trait, define_plugin_entry,
     };
 }

@@ -41,6 +41,9 @@ pub enum TraceOutcome {
         /// The value.
         value: Value,
     },
+    /// A lookup found nothing (`catalogLookup` for a model not in the
+    /// catalog); the pipeline goes on to the next source.
+    NotFound,
     /// The hook failed.
     Failed {
         /// The error message.
@@ -95,6 +98,7 @@ impl HookTrace {
                     .unwrap_or_default();
                 let what = match &e.outcome {
                     TraceOutcome::NotHandled => "not handled".to_owned(),
+                    TraceOutcome::NotFound => "not found".to_owned(),
                     TraceOutcome::Returned { value } => format!("→ {value}"),
                     TraceOutcome::Failed { error } => format!("failed: {error}"),
                 };
@@ -149,6 +153,13 @@ impl<'t> Tracer<'t> {
     ) {
         if let Some(trace) = self.trace.as_deref_mut() {
             trace.push(hook, provider, returned(value));
+        }
+    }
+
+    /// Records a lookup that found nothing.
+    pub(crate) fn not_found(&mut self, hook: &'static str) {
+        if let Some(trace) = self.trace.as_deref_mut() {
+            trace.push(hook, None, TraceOutcome::NotFound);
         }
     }
 

@@ -5,7 +5,7 @@
 
 use clawkit_core::{
     ApiKeyAuthOptions, AuthDoctorContext, DynamicModelContext, ModelApi, PluginError,
-    ProviderConfig, ProviderPlugin, RuntimeModel, SingleProviderPluginEntry,
+    ProviderConfig, ProviderHooks, RuntimeModel, SingleProviderPluginEntry,
 };
 use clawkit_manifest::{ManifestError, PluginManifest};
 
@@ -72,11 +72,7 @@ impl Hosted {
 struct DynamicModels(&'static Hosted);
 
 #[clawkit_core::async_trait]
-impl ProviderPlugin for DynamicModels {
-    fn id(&self) -> &str {
-        self.0.id
-    }
-
+impl ProviderHooks for DynamicModels {
     async fn build_auth_doctor_hint(&self, _ctx: &AuthDoctorContext) -> Option<String> {
         let export = match self.0.env_vars {
             [] => return None,

@@ -49,7 +49,7 @@
 use clawkit_core::{
     ApiKey, CatalogContext, CatalogOrder, CatalogResult, CredentialKind, DynamicModelContext,
     InputKind, LOCAL_AUTH_MARKER, ModelApi, ModelCompat, ModelCost, ModelDefinition, PluginError,
-    ProviderConfig, ProviderPlugin, ResolvedModelContext, RuntimeModel, SingleProviderPluginEntry,
+    ProviderConfig, ProviderHooks, ResolvedModelContext, RuntimeModel, SingleProviderPluginEntry,
     SyntheticAuth, SyntheticAuthContext, TransportContext, TransportPatch, async_trait,
 };
 use clawkit_manifest::{ManifestError, PluginManifest};
@@ -221,11 +221,7 @@ fn static_rows() -> Vec<Row> {
 struct OllamaHooks;
 
 #[async_trait]
-impl ProviderPlugin for OllamaHooks {
-    fn id(&self) -> &str {
-        PROVIDER_ID
-    }
-
+impl ProviderHooks for OllamaHooks {
     /// #1: the server's pulled models; nothing (so the static catalog
     /// serves) when it cannot be read.
     async fn catalog(&self, ctx: &CatalogContext) -> Result<Option<CatalogResult>, PluginError> {

@@ -53,7 +53,7 @@ use std::time::Duration;
 use clawkit_core::{
     ApiKey, ApiKeyAuthOptions, AuthLookupContext, CatalogContext, CatalogResult,
     DynamicModelContext, Env, InputKind, LOCAL_AUTH_MARKER, MaxTokensField, ModelApi, ModelCompat,
-    ModelCost, ModelDefinition, PluginError, ProviderConfig, ProviderPlugin, ResolvedModelContext,
+    ModelCost, ModelDefinition, PluginError, ProviderConfig, ProviderHooks, ResolvedModelContext,
     RuntimeModel, SingleProviderPluginEntry, async_trait, is_loopback_url,
 };
 use clawkit_http::{HttpClient, HttpConfig};
@@ -172,11 +172,7 @@ pub fn parse_models(body: &Value) -> Option<Vec<ModelDefinition>> {
 struct OpenAiCompatibleHooks;
 
 #[async_trait]
-impl ProviderPlugin for OpenAiCompatibleHooks {
-    fn id(&self) -> &str {
-        PROVIDER_ID
-    }
-
+impl ProviderHooks for OpenAiCompatibleHooks {
     /// #1: the server's entry, with its models when a credential resolved
     /// and the server lists them.
     async fn catalog(&self, ctx: &CatalogContext) -> Result<Option<CatalogResult>, PluginError> {

@@ -21,7 +21,7 @@
 
 use clawkit_core::{
     ApiKeyAuthOptions, DynamicModelContext, InputKind, ModelApi, ModelCost, ModelDefinition,
-    PluginError, ProviderConfig, ProviderPlugin, Replacement, RuntimeModel,
+    PluginError, ProviderConfig, ProviderHooks, Replacement, RuntimeModel,
     SingleProviderPluginEntry, TextTransforms,
 };
 use clawkit_manifest::{ManifestError, PackageManifest, PluginManifest};
@@ -100,11 +100,7 @@ pub fn text_transforms() -> TextTransforms {
 /// The hooks beyond identity and catalog.
 struct AcmeHooks;
 
-impl ProviderPlugin for AcmeHooks {
-    fn id(&self) -> &str {
-        PROVIDER_ID
-    }
-
+impl ProviderHooks for AcmeHooks {
     /// Acme is a router: any model id is served with conservative defaults.
     fn resolve_dynamic_model(&self, ctx: &DynamicModelContext) -> Option<RuntimeModel> {
         Some(

@@ -120,7 +120,8 @@ impl CatalogContext {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub enum CatalogResult {
-    /// One provider, stored under the plugin's id and all its aliases.
+    /// One provider, stored under the provider's id and all its aliases
+    /// (not the plugin's id, when the two differ).
     Provider(ProviderConfig),
     /// Several providers by id.
     Providers(IndexMap<String, ProviderConfig>),

@@ -1,7 +1,8 @@
 //! The stage table: every hook of [`ProviderPlugin`](crate::ProviderPlugin)
 //! in pipeline order, written once in [`provider_hooks!`]. The trait, the
 //! single-provider forwarding and [`PROVIDER_HOOKS`] are all generated from
-//! that one list, so they cannot disagree.
+//! that one list, so they cannot disagree (the hooks also form
+//! [`ProviderHooks`](crate::ProviderHooks), the trait without identity).
 
 /// A stage of the pipeline, in the order a turn meets them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -19,7 +19,7 @@ use crate::secret::ApiKey;
 use crate::stream::SharedStreamFn;
 use crate::text_transform::TextTransforms;
 
-use super::ProviderPlugin;
+use super::{ProviderHooks, ProviderPlugin};
 
 /// What `register` receives: the registrar of one plugin.
 pub struct PluginApi {
@@ -131,16 +131,10 @@ pub type ProviderBuilder = Arc<
 /// Builds the offline catalog entry.
 pub type StaticProviderBuilder = Arc<dyn Fn() -> Result<ProviderConfig, PluginError> + Send + Sync>;
 
-/// Hooks of a single provider beyond its identity and catalog; the default
-/// implementation handles nothing.
+/// The hooks of a provider that handles none: the builder's default.
 pub struct NoHooks;
 
-#[async_trait]
-impl ProviderPlugin for NoHooks {
-    fn id(&self) -> &str {
-        ""
-    }
-}
+impl ProviderHooks for NoHooks {}
 
 /// `defineSingleProviderPluginEntry`: one text provider with API-key auth and
 /// a catalog-backed runtime.
@@ -154,7 +148,10 @@ impl ProviderPlugin for NoHooks {
 ///   is the offline path: no credentials, no network;
 /// - each API-key auth option becomes an auth method, and its env var joins
 ///   the provider's env vars;
-/// - every other hook comes from [`hooks`](SingleProviderBuilder::hooks).
+/// - every other hook comes from [`hooks`](SingleProviderBuilder::hooks), a
+///   [`ProviderHooks`] value (the hooks without an identity). Its `catalog`
+///   and `static_catalog` are used when the builder has no live or static
+///   builder of its own.
 ///
 /// ```
 /// use clawkit_core::{ApiKeyAuthOptions, ModelApi, ModelDefinition, PluginError, ProviderConfig,
@@ -202,6 +199,8 @@ impl SingleProviderPluginEntry {
             catalog_order: CatalogOrder::Simple,
             hooks: Arc::new(NoHooks),
             text_transforms: None,
+            hook_aliases: Vec::new(),
+            extra_auth: Vec::new(),
         }
     }
 
@@ -243,8 +242,10 @@ pub struct SingleProviderBuilder {
     build_static_provider: Option<StaticProviderBuilder>,
     allow_explicit_base_url: bool,
     catalog_order: CatalogOrder,
-    hooks: Arc<dyn ProviderPlugin>,
+    hooks: Arc<dyn ProviderHooks>,
     text_transforms: Option<TextTransforms>,
+    hook_aliases: Vec<String>,
+    extra_auth: Vec<AuthMethod>,
 }
 
 impl SingleProviderBuilder {
@@ -305,6 +306,19 @@ impl SingleProviderBuilder {
         self
     }
 
+    /// Adds any other auth method (OAuth, device code, …), listed after the
+    /// API-key ones.
+    pub fn auth_method(mut self, method: AuthMethod) -> Self {
+        self.extra_auth.push(method);
+        self
+    }
+
+    /// Adds an internal id for hook and config routing only.
+    pub fn hook_alias(mut self, alias: impl Into<String>) -> Self {
+        self.hook_aliases.push(alias.into());
+        self
+    }
+
     /// The live catalog entry, built when a key resolves.
     pub fn build_provider(
         mut self,
@@ -359,8 +373,9 @@ impl SingleProviderBuilder {
         self
     }
 
-    /// Every other hook (`resolve_dynamic_model`, `wrap_stream_fn`, …).
-    pub fn hooks(mut self, hooks: impl ProviderPlugin + 'static) -> Self {
+    /// Every other hook (`resolve_dynamic_model`, `wrap_stream_fn`, …): a
+    /// [`ProviderHooks`] value, which has no identity of its own.
+    pub fn hooks(mut self, hooks: impl ProviderHooks + 'static) -> Self {
         self.hooks = Arc::new(hooks);
         self
     }
@@ -392,6 +407,7 @@ impl SingleProviderBuilder {
                 }
                 create_provider_api_key_auth_method(options)
             })
+            .chain(self.extra_auth)
             .collect();
         SingleProviderPluginEntry {
             id: self.id.clone(),
@@ -407,6 +423,7 @@ impl SingleProviderBuilder {
                 build_static_provider: self.build_static_provider,
                 allow_explicit_base_url: self.allow_explicit_base_url,
                 catalog_order: self.catalog_order,
+                hook_aliases: self.hook_aliases,
                 hooks: self.hooks,
             }),
             text_transforms: self.text_transforms,
@@ -426,7 +443,8 @@ struct SingleProvider {
     build_static_provider: Option<StaticProviderBuilder>,
     allow_explicit_base_url: bool,
     catalog_order: CatalogOrder,
-    hooks: Arc<dyn ProviderPlugin>,
+    hook_aliases: Vec<String>,
+    hooks: Arc<dyn ProviderHooks>,
 }
 
 /// Generates SingleProvider's `impl ProviderPlugin`: its own identity,
@@ -463,15 +481,13 @@ macro_rules! forward_single_provider {
         self.aliases.clone()
     }
     fn hook_aliases(&self) -> Vec<String> {
-        self.hooks.hook_aliases()
+        self.hook_aliases.clone()
     }
     fn env_vars(&self) -> Vec<String> {
         self.env_vars.clone()
     }
     fn auth_methods(&self) -> Vec<AuthMethod> {
-        let mut methods = self.auth.clone();
-        methods.extend(self.hooks.auth_methods());
-        methods
+        self.auth.clone()
     }
     fn catalog_order(&self) -> CatalogOrder {
         self.catalog_order
@@ -572,10 +588,7 @@ mod tests {
     }
 
     #[async_trait]
-    impl ProviderPlugin for Everything {
-        fn id(&self) -> &str {
-            "p"
-        }
+    impl ProviderHooks for Everything {
         async fn catalog(&self, _: &CatalogContext) -> Result<Option<CatalogResult>, PluginError> {
             self.hit("catalog");
             Ok(Some(CatalogResult::Provider(some_config())))

@@ -23,7 +23,8 @@ pub use self::entry::{
     SingleProviderPluginEntry, StaticProviderBuilder, define_plugin_entry,
 };
 
-macro_rules! define_provider_plugin {
+/// Generates [`ProviderPlugin`] and [`ProviderHooks`] from the one hook list.
+macro_rules! define_provider_traits {
     ($(
         $(#[doc = $doc:literal])*
         [$stage:ident, $name:literal, $number:expr $(, $async:ident)?]
@@ -132,7 +133,42 @@ macro_rules! define_provider_plugin {
                 $($async)? fn $method(&self $(, $arg: $argty)?) -> $ret $default
             )*
         }
+
+        /// The hooks of a provider without its identity: what
+        /// [`SingleProviderBuilder::hooks`] takes next to everything the
+        /// builder already says (ids, label, env vars, auth, catalogs).
+        ///
+        /// The methods are [`ProviderPlugin`]'s hooks, generated from the
+        /// same list, with the same defaults ("not handled"). Implement only
+        /// the ones you need; `catalog` and `static_catalog` are used when
+        /// the builder has no `build_provider` / `build_static_provider`.
+        ///
+        /// ```
+        /// use clawkit_core::prelude::*;
+        ///
+        /// struct ZetaHooks;
+        ///
+        /// impl ProviderHooks for ZetaHooks {
+        ///     fn resolve_dynamic_model(&self, ctx: &DynamicModelContext) -> Option<RuntimeModel> {
+        ///         let base_url = "https://api.zeta.example".parse().ok()?;
+        ///         ctx.model_id.starts_with("zeta-exp-")
+        ///             .then(|| RuntimeModel::new("zeta", &ctx.model_id, ModelApi::AnthropicMessages, base_url))
+        ///     }
+        /// }
+        ///
+        /// let entry = SingleProviderPluginEntry::builder("zeta-ai").provider_id("zeta").hooks(ZetaHooks).build();
+        /// let model = entry.provider().resolve_dynamic_model(&DynamicModelContext::new("zeta", "zeta-exp-7"));
+        /// assert_eq!(model.map(|m| m.id), Some("zeta-exp-7".to_owned()));
+        /// ```
+        #[async_trait]
+        pub trait ProviderHooks: Send + Sync {
+            $(
+                $(#[doc = $doc])*
+                #[allow(unused_variables)]
+                $($async)? fn $method(&self $(, $arg: $argty)?) -> $ret $default
+            )*
+        }
     };
 }
 
-crate::hooks::provider_hooks!(define_provider_plugin);
+crate::hooks::provider_hooks!(define_provider_traits);

@@ -104,12 +104,12 @@ impl Runtime {
             .unwrap_or_else(|| model_ref.model.clone());
 
         let mut model = catalog.model(provider, &model_id);
-        if tracer.is_on() {
-            tracer.value(
-                "catalogLookup",
-                None,
-                &model.as_ref().map(RuntimeModel::reference),
-            );
+        match &model {
+            Some(found) if tracer.is_on() => {
+                tracer.value("catalogLookup", None, &found.reference());
+            }
+            Some(_) => {}
+            None => tracer.not_found("catalogLookup"),
         }
         if model.is_none() {
             model = self

@@ -374,3 +374,83 @@ fn a_single_provider_plugin_keeps_its_plugin_id_apart_from_its_provider_id() {
             .is_ok()
     );
 }
+
+/// What the builder says (ids, auth, env vars, the live catalog) and what a
+/// hand-written hooks value says (dynamic models, the static catalog, …)
+/// both hold: neither side loses anything to the other.
+#[test]
+fn builder_features_and_hand_written_hooks_mix() {
+    use clawkit_core::{
+        CatalogContext, CatalogResult, DynamicModelContext, Env, ModelApi, PluginError,
+        ProviderHooks, RuntimeModel, SingleProviderPluginEntry, async_trait,
+    };
+
+    struct ZetaHooks;
+
+    #[async_trait]
+    impl ProviderHooks for ZetaHooks {
+        async fn static_catalog(
+            &self,
+            _: &CatalogContext,
+        ) -> Result<Option<CatalogResult>, PluginError> {
+            Ok(Some(CatalogResult::Provider(provider_config(
+                "https://api.zeta.example/v1",
+                &["zeta-offline"],
+            ))))
+        }
+        fn resolve_dynamic_model(&self, ctx: &DynamicModelContext) -> Option<RuntimeModel> {
+            let url = "https://api.zeta.example/v1".parse().ok()?;
+            ctx.model_id
+                .starts_with("zeta-exp-")
+                .then(|| RuntimeModel::new("zeta", &ctx.model_id, ModelApi::AnthropicMessages, url))
+        }
+    }
+
+    let oauth =
+        create_provider_api_key_auth_method(ApiKeyAuthOptions::new("zeta", "token", "Zeta token"));
+    let entry = SingleProviderPluginEntry::builder("zeta-ai")
+        .provider_id("zeta")
+        .api_key_auth(ApiKeyAuthOptions::new("zeta", "api-key", "Zeta key").env_var("ZETA_API_KEY"))
+        .auth_method(oauth)
+        .hook_alias("zeta-internal")
+        .build_provider(|| {
+            Ok(provider_config(
+                "https://api.zeta.example/v1",
+                &["zeta-large"],
+            ))
+        })
+        .hooks(ZetaHooks)
+        .build();
+    let provider = entry.provider();
+    let methods: Vec<_> = provider.auth_methods().into_iter().map(|m| m.id).collect();
+    assert_eq!(methods, ["api-key", "token"]);
+    assert_eq!(provider.env_vars(), ["ZETA_API_KEY"]);
+    assert_eq!(provider.hook_aliases(), ["zeta-internal"]);
+
+    let runtime = Runtime::builder()
+        .plugin(entry)
+        .env(Env::new().with("ZETA_API_KEY", "zk-test"))
+        .build()
+        .unwrap();
+    let model_ids = |catalog: &clawkit_core::Catalog| -> Vec<String> {
+        let zeta = catalog.provider("zeta").unwrap();
+        zeta.config.models.iter().map(|m| m.id.clone()).collect()
+    };
+    let live = block_on(runtime.catalog(None));
+    assert_eq!(
+        model_ids(&live),
+        ["zeta-large"],
+        "the builder's live catalog"
+    );
+    let offline = block_on(runtime.static_catalog(None));
+    assert_eq!(
+        model_ids(&offline),
+        ["zeta-offline"],
+        "the hooks' static catalog"
+    );
+    let model = block_on(runtime.resolve_model(&live, "zeta/zeta-exp-7", None)).unwrap();
+    assert_eq!(
+        (model.provider.as_str(), model.id.as_str()),
+        ("zeta", "zeta-exp-7")
+    );
+}
