@@ -76,6 +76,25 @@ impl<T> Report<T> {
     }
 }
 
+/// Parses and checks the text of an `openclaw.plugin.json` (errors name
+/// that file), e.g. one a plugin crate embeds with `include_str!`.
+///
+/// ```
+/// use clawkit_manifest::PluginManifest;
+///
+/// let manifest: PluginManifest = r#"{ "id": "zeta-ai", "providers": ["zeta"], "configSchema": {} }"#.parse()?;
+/// assert_eq!(manifest.providers, ["zeta"]);
+/// assert!("{ \"id\": 7 }".parse::<PluginManifest>().is_err());
+/// # Ok::<(), clawkit_manifest::ManifestError>(())
+/// ```
+impl std::str::FromStr for PluginManifest {
+    type Err = ManifestError;
+
+    fn from_str(text: &str) -> Result<Self, ManifestError> {
+        PluginManifest::parse(text.as_bytes(), MANIFEST_FILE_NAME).into_result(MANIFEST_FILE_NAME)
+    }
+}
+
 impl PluginManifest {
     /// Parses and checks manifest bytes; `file` names the source in diagnostics.
     ///

@@ -204,6 +204,62 @@ impl SingleProviderPluginEntry {
         }
     }
 
+    /// Starts an entry from the plugin's manifest, so the two cannot
+    /// disagree: the plugin id is the manifest's `id`, the provider id its
+    /// first `providers` entry, the label its `name`, the env vars the
+    /// provider's `providerAuthEnvVars`, and each of the provider's
+    /// `providerAuthChoices` becomes an API-key auth method (its label, hint,
+    /// option key and CLI flag, the first env var). An
+    /// [`auth_method`](SingleProviderBuilder::auth_method) with the same
+    /// method id replaces the derived one (an OAuth choice, say).
+    ///
+    /// ```
+    /// use clawkit_core::SingleProviderPluginEntry;
+    ///
+    /// let manifest = r#"{
+    ///   "id": "zeta-ai", "name": "Zeta", "providers": ["zeta"],
+    ///   "providerAuthEnvVars": { "zeta": ["ZETA_API_KEY"] },
+    ///   "providerAuthChoices": [{ "provider": "zeta", "method": "api-key", "choiceId": "zeta-api-key" }],
+    ///   "configSchema": { "type": "object" }
+    /// }"#;
+    /// let entry = SingleProviderPluginEntry::from_manifest(manifest.parse()?).build();
+    /// let provider = entry.provider();
+    /// assert_eq!((provider.id(), provider.label()), ("zeta", "Zeta"));
+    /// assert_eq!(provider.env_vars(), ["ZETA_API_KEY"]);
+    /// assert_eq!(provider.auth_methods()[0].id, "api-key");
+    /// # Ok::<(), clawkit_manifest::ManifestError>(())
+    /// ```
+    pub fn from_manifest(manifest: PluginManifest) -> SingleProviderBuilder {
+        let provider = manifest
+            .providers
+            .first()
+            .cloned()
+            .unwrap_or_else(|| manifest.id.clone());
+        let env_vars = manifest
+            .provider_auth_env_vars
+            .get(&provider)
+            .cloned()
+            .unwrap_or_default();
+        let mut builder = SingleProviderPluginEntry::builder(&manifest.id).provider_id(&provider);
+        if let Some(name) = &manifest.name {
+            builder = builder.label(name);
+        }
+        for choice in manifest
+            .provider_auth_choices
+            .iter()
+            .filter(|choice| choice.provider == provider)
+        {
+            let mut options = ApiKeyAuthOptions::new(&provider, &choice.method, choice.label());
+            options.hint = choice.choice_hint.clone();
+            options.option_key = choice.option_key.clone();
+            options.flag_name = choice.cli_flag.clone();
+            options.env_var = env_vars.first().cloned();
+            builder = builder.api_key_auth(options);
+        }
+        builder.env_vars = env_vars;
+        builder.manifest(manifest)
+    }
+
     /// The provider this entry registers, for calling its hooks in tests.
     pub fn provider(&self) -> Arc<dyn ProviderPlugin> {
         self.provider.clone()
@@ -307,7 +363,7 @@ impl SingleProviderBuilder {
     }
 
     /// Adds any other auth method (OAuth, device code, …), listed after the
-    /// API-key ones.
+    /// API-key ones; it replaces an API-key method with the same method id.
     pub fn auth_method(mut self, method: AuthMethod) -> Self {
         self.extra_auth.push(method);
         self
@@ -398,9 +454,11 @@ impl SingleProviderBuilder {
                 env_vars.push(name.clone());
             }
         }
+        let extra_ids: Vec<String> = self.extra_auth.iter().map(|m| m.id.clone()).collect();
         let auth = self
             .auth
             .into_iter()
+            .filter(|options| !extra_ids.contains(&options.method_id))
             .map(|mut options| {
                 if options.expected_providers.is_empty() {
                     options.expected_providers.push(self.provider_id.clone());
@@ -822,6 +880,53 @@ mod tests {
             self.hit("createEmbeddingProvider");
             Err(PluginError::new("embeddings"))
         }
+    }
+
+    #[test]
+    fn an_entry_from_the_manifest_takes_its_ids_env_vars_and_auth_choices() {
+        let manifest: PluginManifest = r#"{
+          "id": "zeta-ai", "providers": ["zeta", "other"],
+          "providerAuthEnvVars": { "zeta": ["ZETA_API_KEY", "ZETA_KEY"], "other": ["OTHER_KEY"] },
+          "providerAuthChoices": [
+            { "provider": "zeta", "method": "api-key", "choiceId": "zeta-api-key",
+              "choiceLabel": "Zeta API key", "choiceHint": "from the dashboard",
+              "optionKey": "zetaApiKey", "cliFlag": "--zeta-api-key" },
+            { "provider": "zeta", "method": "oauth", "choiceId": "zeta-oauth" },
+            { "provider": "other", "method": "api-key", "choiceId": "other-api-key" }
+          ],
+          "configSchema": { "type": "object" }
+        }"#
+        .parse()
+        .unwrap();
+        let oauth = create_provider_api_key_auth_method(ApiKeyAuthOptions::new(
+            "zeta",
+            "oauth",
+            "Zeta login",
+        ));
+        let entry = SingleProviderPluginEntry::from_manifest(manifest)
+            .auth_method(oauth)
+            .build();
+        assert_eq!(entry.id(), "zeta-ai");
+        assert!(entry.manifest().is_some());
+        let provider = entry.provider();
+        assert_eq!((provider.id(), provider.label()), ("zeta", "zeta"));
+        assert_eq!(provider.env_vars(), ["ZETA_API_KEY", "ZETA_KEY"]);
+        let methods = provider.auth_methods();
+        let labels: Vec<_> = methods
+            .iter()
+            .map(|m| (m.id.as_str(), m.label.as_str()))
+            .collect();
+        assert_eq!(
+            labels,
+            [("api-key", "Zeta API key"), ("oauth", "Zeta login")],
+            "the explicit oauth method replaces the derived one"
+        );
+        let options = methods[0].api_key.as_ref().unwrap();
+        assert_eq!(options.env_var.as_deref(), Some("ZETA_API_KEY"));
+        assert_eq!(options.flag_name.as_deref(), Some("--zeta-api-key"));
+        assert_eq!(options.option_key.as_deref(), Some("zetaApiKey"));
+        assert_eq!(options.hint.as_deref(), Some("from the dashboard"));
+        assert_eq!(options.expected_providers, ["zeta".to_owned()]);
     }
 
     #[test]
