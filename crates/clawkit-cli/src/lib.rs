@@ -9,7 +9,8 @@
 //! }
 //! ```
 //!
-//! Then `cargo run --example cli -- chat --model acme-ai/acme-large --trace "hi"`.
+//! Then `cargo run --example cli -- chat --model acme-ai/acme-large --trace "hi"`
+//! (acme-ai's is `examples/acme-ai/examples/acme-cli.rs`).
 //! The commands, flags, output shapes and exit codes are a contract (see
 //! `docs/cli.md`): tests outside this repository drive them exactly.
 

@@ -156,9 +156,9 @@ pub use runtime::{
 };
 pub use secret::{ApiKey, REDACTED};
 pub use stream::{
-    CacheRetention, Cancellation, Cancelled, EventStream, HeaderPrecedence, PayloadPatch,
-    SharedStreamFn, StreamFn, StreamFnExt, StreamOptions, StreamRequest, Terminated, Transports,
-    sanitize_tool_choice,
+    CacheRetention, Cancellation, Cancelled, EventStream, HeaderPrecedence, Headers,
+    HeadersIntoIter, HeadersIter, PayloadPatch, SharedStreamFn, StreamFn, StreamFnExt,
+    StreamOptions, StreamRequest, Terminated, Transports, sanitize_tool_choice,
 };
 pub use text::Text;
 pub use text_transform::{Pattern, Replacement, TextTransforms};
@@ -173,10 +173,10 @@ pub mod prelude {
     pub use crate::{
         ApiKey, ApiKeyAuthOptions, AuthRequest, Catalog, CatalogContext, CatalogOrder,
         CatalogResult, Config, Context, CoreError, DynamicModelContext, Env, HeaderPrecedence,
-        HookTrace, InputKind, ModelApi, ModelCost, ModelDefinition, PluginApi, PluginEntry,
-        PluginError, ProviderConfig, ProviderHooks, ProviderPlugin, Replacement, Runtime,
-        RuntimeModel, SharedStreamFn, SingleProviderPluginEntry, StopReason, StreamEvent, StreamFn,
-        StreamFnExt, StreamOptions, StreamRequest, StreamSetup, Text, TextTransforms, Transports,
-        Turn, TurnRequest, WrapStreamFnContext, async_trait, define_plugin_entry,
+        Headers, HookTrace, InputKind, ModelApi, ModelCost, ModelDefinition, PluginApi,
+        PluginEntry, PluginError, ProviderConfig, ProviderHooks, ProviderPlugin, Replacement,
+        Runtime, RuntimeModel, SharedStreamFn, SingleProviderPluginEntry, StopReason, StreamEvent,
+        StreamFn, StreamFnExt, StreamOptions, StreamRequest, StreamSetup, Text, TextTransforms,
+        Transports, Turn, TurnRequest, WrapStreamFnContext, async_trait, define_plugin_entry,
     };
 }

@@ -2,11 +2,11 @@
 //! per phase, at most three redirects, an optional host allowlist checked on
 //! every hop, capped body reads, and an opt-in retry policy.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use clawkit_core::Headers;
 use futures::StreamExt;
 use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
@@ -138,7 +138,7 @@ impl HttpClient {
         &self,
         label: &str,
         url: &Url,
-        headers: &BTreeMap<String, String>,
+        headers: &Headers,
         body: &[u8],
         secrets: &[&str],
     ) -> Result<OkResponse, HttpError> {
@@ -155,20 +155,22 @@ impl HttpClient {
     /// timeout. `Accept: application/json` is sent unless `headers` name an
     /// `Accept`; the values of credential headers (`Authorization`,
     /// `x-api-key`, …) are scrubbed from every error. `label` prefixes
-    /// error messages.
+    /// error messages. A header name or value that HTTP does not allow (a
+    /// space or a colon in a name, CR or LF in a value) is
+    /// [`HttpErrorKind::Request`], before anything is sent.
     ///
     /// A body over `max_bytes` is [`HttpErrorKind::BodyTooLarge`] (told by
     /// `Content-Length` before reading when the server sends one), a body
     /// that is not the JSON of `T` is [`HttpErrorKind::Decode`].
     ///
     /// ```no_run
-    /// use std::collections::BTreeMap;
+    /// use clawkit_core::Headers;
     ///
     /// # async fn run() -> Result<(), clawkit_http::HttpError> {
     /// let client = clawkit_http::HttpClient::new()?;
     /// let url = "http://127.0.0.1:11434/api/tags".parse().unwrap();
     /// let tags: serde_json::Value = client
-    ///     .get_json("ollama", &url, &BTreeMap::new(), 4 * 1024 * 1024)
+    ///     .get_json("ollama", &url, &Headers::new(), 4 * 1024 * 1024)
     ///     .await?;
     /// println!("{tags}");
     /// # Ok(()) }
@@ -177,15 +179,12 @@ impl HttpClient {
         &self,
         label: &str,
         url: &Url,
-        headers: &BTreeMap<String, String>,
+        headers: &Headers,
         max_bytes: usize,
     ) -> Result<T, HttpError> {
         let mut headers = headers.clone();
-        if !headers
-            .keys()
-            .any(|name| name.eq_ignore_ascii_case("accept"))
-        {
-            headers.insert("Accept".to_owned(), "application/json".to_owned());
+        if !headers.contains("accept") {
+            headers.insert("Accept", "application/json");
         }
         let secrets = header_secrets(&headers);
         let ok = self
@@ -208,7 +207,7 @@ impl HttpClient {
         label: &str,
         method: Method,
         url: &Url,
-        headers: &BTreeMap<String, String>,
+        headers: &Headers,
         body: Option<Bytes>,
         secrets: &[&str],
     ) -> Result<OkResponse, HttpError> {
@@ -371,7 +370,10 @@ fn host_allowed(url: &Url, list: &[String]) -> bool {
     })
 }
 
-fn header_map(headers: &BTreeMap<String, String>) -> Result<HeaderMap, HttpError> {
+/// `headers` for reqwest: one entry per name (names are lowercased), the
+/// values of credential headers marked sensitive. An invalid name or value
+/// is an [`HttpErrorKind::Request`] naming the header, never its value.
+fn header_map(headers: &Headers) -> Result<HeaderMap, HttpError> {
     let mut map = HeaderMap::with_capacity(headers.len());
     for (name, value) in headers {
         let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
@@ -521,18 +523,68 @@ mod tests {
 
     #[test]
     fn credential_headers_are_marked_sensitive() {
-        let headers: BTreeMap<String, String> = [
-            ("Authorization".to_owned(), "Bearer sk-x".to_owned()),
-            ("x-custom".to_owned(), "v".to_owned()),
-        ]
-        .into();
+        let headers = Headers::from([("Authorization", "Bearer sk-x"), ("x-custom", "v")]);
         let map = header_map(&headers).unwrap();
         assert!(map["authorization"].is_sensitive());
         assert!(!map["x-custom"].is_sensitive());
         assert!(!format!("{map:?}").contains("sk-x"));
-        let bad: BTreeMap<String, String> =
-            [("x-key".to_owned(), "line\nbreak sk-secret".to_owned())].into();
+        let bad = Headers::from([("x-key", "line\nbreak sk-secret")]);
         let error = header_map(&bad).unwrap_err();
         assert_eq!(error.to_string(), "invalid value for header \"x-key\"");
+    }
+
+    #[test]
+    fn one_entry_per_name_whatever_its_case() {
+        let mut headers = Headers::new();
+        headers.insert("Authorization", "Bearer transport");
+        headers.insert("authorization", "Bearer wrapper");
+        let map = header_map(&headers).unwrap();
+        assert_eq!(map.len(), 1);
+        let sent: Vec<_> = map.get_all("authorization").iter().collect();
+        assert_eq!(sent, ["Bearer wrapper"]);
+    }
+
+    #[test]
+    fn invalid_names_and_values_are_request_errors_that_never_echo_the_value() {
+        let secret = "sk-canary-header-0123456789";
+        for (name, value, message) in [
+            (
+                "x-key",
+                format!("a\r\nX-Injected: {secret}"),
+                "invalid value for header \"x-key\"",
+            ),
+            (
+                "x-key",
+                format!("{secret}\n"),
+                "invalid value for header \"x-key\"",
+            ),
+            (
+                "x-key",
+                format!("nul\0{secret}"),
+                "invalid value for header \"x-key\"",
+            ),
+            ("x key", secret.to_owned(), "invalid header name \"x key\""),
+            (
+                "x-key:",
+                secret.to_owned(),
+                "invalid header name \"x-key:\"",
+            ),
+            (
+                "x-key\r\n",
+                secret.to_owned(),
+                "invalid header name \"x-key\r\n\"",
+            ),
+            ("", secret.to_owned(), "invalid header name \"\""),
+            (
+                "x-\u{e9}",
+                secret.to_owned(),
+                "invalid header name \"x-\u{e9}\"",
+            ),
+        ] {
+            let error = header_map(&Headers::from([(name, value)])).unwrap_err();
+            assert_eq!(error.kind(), HttpErrorKind::Request, "{name:?}");
+            assert_eq!(error.to_string(), message, "{name:?}");
+            assert!(!format!("{error:?}").contains(secret), "{name:?}");
+        }
     }
 }

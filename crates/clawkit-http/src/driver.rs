@@ -5,12 +5,11 @@
 //! decoders only map wire events to normalized ones; failure policy lives
 //! here.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
 use bytes::Bytes;
 use clawkit_core::{
-    ApiKey, Cancellation, ErrorKind, EventStream, StreamEvent, StreamRequest, Terminated,
+    ApiKey, Cancellation, ErrorKind, EventStream, Headers, StreamEvent, StreamRequest, Terminated,
 };
 use futures::{Stream, StreamExt};
 use tracing::Instrument;
@@ -20,7 +19,6 @@ use crate::client::HttpClient;
 use crate::content::{OutputRecorder, RecordedInput};
 use crate::error::HttpError;
 use crate::sse::{SseDecoder, SseEvent};
-use crate::wire::set_header;
 use crate::wire_decoder::WireDecoder;
 
 /// How a transport sends the API key.
@@ -38,7 +36,7 @@ pub(crate) struct Call {
     /// `gen_ai.system` (`openai`, `anthropic`, `gcp.gemini`).
     pub(crate) system: &'static str,
     pub(crate) url: Url,
-    pub(crate) headers: BTreeMap<String, String>,
+    pub(crate) headers: Headers,
     pub(crate) body: Vec<u8>,
     /// Values to scrub from error messages.
     pub(crate) secrets: Vec<ApiKey>,
@@ -54,7 +52,8 @@ impl Call {
     /// The call for `request`, the same for every transport apart from the
     /// arguments: the payload hooks run on `body`; the headers are the
     /// model's, then the transport's `defaults`, then the caller's, then the
-    /// key (each replacing its name in any case); the key is kept for
+    /// key (each replacing the value of its name in any case, so one header
+    /// per name is sent); the key is kept for
     /// scrubbing; the prompt is recorded when `client` records content.
     pub(crate) fn new(
         client: &HttpClient,
@@ -72,23 +71,17 @@ impl Call {
             ..
         } = request;
         options.apply_payload_hooks(&mut body, model);
-        let mut headers = model.headers.clone();
-        for (name, value) in defaults {
-            set_header(&mut headers, name, (*value).to_owned());
-        }
-        for (name, value) in &options.headers {
-            set_header(&mut headers, name, value.clone());
-        }
+        let mut headers: Headers = model.headers.iter().collect();
+        headers.extend(defaults.iter().copied());
+        headers.extend(&options.headers);
         let mut secrets = Vec::new();
         if let Some(api_key) = &options.api_key {
             match key {
-                KeyHeader::Bearer => set_header(
-                    &mut headers,
-                    "Authorization",
-                    format!("Bearer {}", api_key.expose()),
-                ),
+                KeyHeader::Bearer => {
+                    headers.insert("Authorization", format!("Bearer {}", api_key.expose()));
+                }
                 KeyHeader::Named(name) => {
-                    set_header(&mut headers, name, api_key.expose().to_owned());
+                    headers.insert(name, api_key.expose());
                 }
             }
             secrets.push(api_key.clone());

@@ -1,8 +1,6 @@
 //! `embeddings` for OpenAI-compatible APIs (`POST {base}/embeddings`).
 
-use std::collections::BTreeMap;
-
-use clawkit_core::ApiKey;
+use clawkit_core::{ApiKey, Headers};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use url::Url;
@@ -75,14 +73,10 @@ impl OpenAiEmbeddings {
             HttpError::new(HttpErrorKind::Request, format!("{label}: invalid request"))
                 .with_source(e)
         })?;
-        let mut headers = BTreeMap::new();
+        let mut headers = Headers::new();
         let mut secrets = Vec::new();
         if let Some(key) = api_key {
-            crate::wire::set_header(
-                &mut headers,
-                "Authorization",
-                format!("Bearer {}", key.expose()),
-            );
+            headers.insert("Authorization", format!("Bearer {}", key.expose()));
             secrets.push(key.expose());
         }
         let url = endpoint(base_url, "embeddings");

@@ -3,8 +3,7 @@
 //! bodies, messages and recorded content; URLs lose their query and user
 //! info; credential headers are recognized so they can be marked sensitive.
 
-use std::collections::BTreeMap;
-
+use clawkit_core::Headers;
 use url::Url;
 
 /// Removes the request's own credentials and anything shaped like a key.
@@ -74,13 +73,13 @@ pub(crate) fn is_sensitive_header(name: &str) -> bool {
 
 /// The credentials in `headers`, to scrub from what a call reports: each
 /// credential header's value, and the token of an `<scheme> <token>` value.
-pub(crate) fn header_secrets(headers: &BTreeMap<String, String>) -> Vec<&str> {
+pub(crate) fn header_secrets(headers: &Headers) -> Vec<&str> {
     let mut secrets = Vec::new();
     for (name, value) in headers {
         if !is_sensitive_header(name) {
             continue;
         }
-        secrets.push(value.as_str());
+        secrets.push(value);
         if let Some((_, token)) = value.split_once(' ') {
             secrets.push(token.trim());
         }
@@ -102,15 +101,11 @@ mod tests {
 
     #[test]
     fn credential_header_values_and_bearer_tokens_are_secrets() {
-        let headers: BTreeMap<String, String> = [
-            (
-                "Authorization".to_owned(),
-                "Bearer local-token-1234".to_owned(),
-            ),
-            ("x-goog-api-key".to_owned(), "goog-key-5678".to_owned()),
-            ("Accept".to_owned(), "application/json".to_owned()),
-        ]
-        .into();
+        let headers = Headers::from([
+            ("Authorization", "Bearer local-token-1234"),
+            ("x-goog-api-key", "goog-key-5678"),
+            ("Accept", "application/json"),
+        ]);
         let secrets = header_secrets(&headers);
         assert_eq!(
             secrets,

@@ -1,7 +1,6 @@
 //! Serde helpers shared by the wire decoders.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::marker::PhantomData;
 
 use serde::Deserializer;
@@ -86,33 +85,9 @@ pub(crate) fn from_json_seed<'a, S: DeserializeSeed<'a>>(
     Ok(value)
 }
 
-/// Sets header `name`, replacing any header of the same name in another
-/// case: HTTP header names are case-insensitive, and two spellings would
-/// send both values.
-pub(crate) fn set_header(headers: &mut BTreeMap<String, String>, name: &str, value: String) {
-    headers.retain(|existing, _| !existing.eq_ignore_ascii_case(name));
-    headers.insert(name.to_owned(), value);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_header_replaces_the_same_name_in_any_case() {
-        let mut headers = BTreeMap::from([
-            ("authorization".to_owned(), "Bearer old".to_owned()),
-            ("X-Trace".to_owned(), "1".to_owned()),
-        ]);
-        set_header(&mut headers, "Authorization", "Bearer new".to_owned());
-        assert_eq!(
-            headers,
-            BTreeMap::from([
-                ("Authorization".to_owned(), "Bearer new".to_owned()),
-                ("X-Trace".to_owned(), "1".to_owned()),
-            ])
-        );
-    }
 
     #[derive(serde::Deserialize)]
     struct Probe<'a> {

@@ -46,15 +46,14 @@
 //! with the `system` role and the output limit as `max_tokens` — what every
 //! compatible server accepts — unless the model's `compat` says otherwise.
 
-use std::collections::BTreeMap;
 use std::future::Future;
 use std::time::Duration;
 
 use clawkit_core::{
     ApiKey, ApiKeyAuthOptions, AuthLookupContext, CatalogContext, CatalogResult,
-    DynamicModelContext, Env, InputKind, LOCAL_AUTH_MARKER, MaxTokensField, ModelApi, ModelCompat,
-    ModelCost, ModelDefinition, PluginError, ProviderConfig, ProviderHooks, ResolvedModelContext,
-    RuntimeModel, SingleProviderPluginEntry, async_trait, is_loopback_url,
+    DynamicModelContext, Env, Headers, InputKind, LOCAL_AUTH_MARKER, MaxTokensField, ModelApi,
+    ModelCompat, ModelCost, ModelDefinition, PluginError, ProviderConfig, ProviderHooks,
+    ResolvedModelContext, RuntimeModel, SingleProviderPluginEntry, async_trait, is_loopback_url,
 };
 use clawkit_http::{HttpClient, HttpConfig};
 use clawkit_manifest::{ManifestError, PluginManifest};
@@ -286,12 +285,9 @@ async fn fetch_json(url: Url, bearer: Option<ApiKey>) -> Option<Value> {
     config.max_redirects = 0;
     config.use_system_proxy = !is_loopback_url(&url);
     let client = HttpClient::with_config(config).ok()?;
-    let mut headers = BTreeMap::new();
+    let mut headers = Headers::new();
     if let Some(key) = bearer {
-        headers.insert(
-            "Authorization".to_owned(),
-            format!("Bearer {}", key.expose()),
-        );
+        headers.insert("Authorization", format!("Bearer {}", key.expose()));
     }
     client
         .get_json("model discovery", &url, &headers, DISCOVERY_MAX_BYTES)

@@ -977,7 +977,7 @@ impl StreamFn for Capture {
             .options
             .headers
             .iter()
-            .map(|(k, v)| (k.clone(), v.clone()))
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
             .collect();
         let metadata = request
             .options
@@ -1067,6 +1067,14 @@ fn turn_state_headers_yield_to_the_caller_and_metadata_merges_into_the_params() 
     assert!(
         headers.contains(&("x-affinity".to_owned(), "caller".to_owned())),
         "{headers:?}"
+    );
+    assert_eq!(
+        headers
+            .iter()
+            .filter(|(name, _)| name.eq_ignore_ascii_case("x-affinity"))
+            .count(),
+        1,
+        "the caller's x-affinity and the provider's X-Affinity are one header: {headers:?}"
     );
     assert!(
         headers.contains(&("X-Turn".to_owned(), "t-7".to_owned())),

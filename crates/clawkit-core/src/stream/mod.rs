@@ -28,7 +28,6 @@
 //! outermost wins — OpenClaw's order. After every patch, `tool_choice` is
 //! removed when `tools` is absent or empty.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -41,10 +40,12 @@ use crate::event::StreamEvent;
 use crate::model::{RuntimeModel, ThinkingLevel};
 use crate::secret::ApiKey;
 
+mod headers;
 mod terminal;
 mod transports;
 mod wrap;
 
+pub use self::headers::{Headers, HeadersIntoIter, HeadersIter};
 pub use self::terminal::{Cancellation, Cancelled, Terminated};
 pub use self::transports::Transports;
 pub use self::wrap::StreamFnExt;
@@ -127,8 +128,9 @@ crate::macros::string_enum! {
 pub struct StreamOptions {
     /// The credential to send (set by the pipeline after auth).
     pub api_key: Option<ApiKey>,
-    /// Extra request headers.
-    pub headers: BTreeMap<String, String>,
+    /// Extra request headers; names compare in any case, so a layer that
+    /// sets `authorization` replaces an `Authorization` already there.
+    pub headers: Headers,
     /// Sampling temperature.
     pub temperature: Option<f64>,
     /// Output-token limit (sent in the field the model's compat names).
@@ -157,8 +159,8 @@ impl fmt::Debug for StreamOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StreamOptions")
             .field("api_key", &self.api_key)
-            // Header values may carry credentials: names only.
-            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            // Header values may carry credentials: `Headers` prints names only.
+            .field("headers", &self.headers)
             .field("temperature", &self.temperature)
             .field("max_tokens", &self.max_tokens)
             .field("thinking_level", &self.thinking_level)
@@ -223,31 +225,6 @@ impl StreamOptions {
             }
         }
     }
-
-    /// Merges `headers` into the request with the given precedence.
-    pub fn merge_headers<'a>(
-        &mut self,
-        headers: impl IntoIterator<Item = (&'a String, &'a String)>,
-        precedence: HeaderPrecedence,
-    ) {
-        for (name, value) in headers {
-            let existing = self
-                .headers
-                .keys()
-                .find(|k| k.eq_ignore_ascii_case(name))
-                .cloned();
-            match (existing, precedence) {
-                (Some(_), HeaderPrecedence::CallerWins) => {}
-                (Some(old), HeaderPrecedence::DefaultsWin) => {
-                    self.headers.remove(&old);
-                    self.headers.insert(name.clone(), value.clone());
-                }
-                (None, _) => {
-                    self.headers.insert(name.clone(), value.clone());
-                }
-            }
-        }
-    }
 }
 
 /// Deletes `tool_choice` when `tools` is not a non-empty array, as every
@@ -294,26 +271,5 @@ mod tests {
             body["tool_choice"], "auto",
             "tools present: tool_choice kept"
         );
-    }
-
-    #[test]
-    fn headers_merge_by_precedence_case_insensitively() {
-        let mut options = StreamOptions::default();
-        options.headers.insert("X-Acme".into(), "caller".into());
-        let provider: BTreeMap<String, String> = [
-            ("x-acme".to_owned(), "provider".to_owned()),
-            ("X-New".to_owned(), "1".to_owned()),
-        ]
-        .into();
-        let mut caller_wins = options.clone();
-        caller_wins.merge_headers(&provider, HeaderPrecedence::CallerWins);
-        assert_eq!(caller_wins.headers["X-Acme"], "caller");
-        assert_eq!(caller_wins.headers["X-New"], "1");
-        options.merge_headers(&provider, HeaderPrecedence::DefaultsWin);
-        assert_eq!(
-            options.headers.get("x-acme").map(String::as_str),
-            Some("provider")
-        );
-        assert!(!options.headers.contains_key("X-Acme"));
     }
 }

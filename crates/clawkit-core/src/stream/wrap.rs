@@ -33,7 +33,7 @@ use crate::error::PluginError;
 use crate::event::{ErrorKind, StreamEvent};
 use crate::model::RuntimeModel;
 
-use super::{EventStream, HeaderPrecedence, SharedStreamFn, StreamFn, StreamRequest};
+use super::{EventStream, HeaderPrecedence, Headers, SharedStreamFn, StreamFn, StreamRequest};
 
 /// Layers around a stream function, each returning the wrapped one.
 pub trait StreamFnExt {
@@ -41,7 +41,8 @@ pub trait StreamFnExt {
     /// [`HeaderPrecedence::DefaultsWin`] these values replace a header of
     /// the same name (compared case-insensitively) already on the request;
     /// with [`HeaderPrecedence::CallerWins`] they fill in only the missing
-    /// ones.
+    /// ones. Either way the request ends with one header per name (see
+    /// [`Headers::merge`](crate::Headers::merge)).
     ///
     /// ```
     /// use std::sync::{Arc, Mutex};
@@ -57,9 +58,10 @@ pub trait StreamFnExt {
     /// let wrapped = transport.with_headers([("X-Acme", "wrapper")], HeaderPrecedence::DefaultsWin);
     /// # let model = RuntimeModel::new("acme-ai", "m", ModelApi::OpenAiCompletions, "https://a.example".parse().unwrap());
     /// let mut request = StreamRequest::new(model, Context::user("hi"));
-    /// request.options.headers.insert("x-acme".into(), "caller".into());
+    /// request.options.headers.insert("x-acme", "caller");
     /// let _ = wrapped.stream(request);
-    /// assert_eq!(*seen.lock().unwrap(), [("X-Acme".to_owned(), "wrapper".to_owned())]);
+    /// // One header: the wrapper's value, under the spelling already on the request.
+    /// assert_eq!(*seen.lock().unwrap(), [("x-acme".to_owned(), "wrapper".to_owned())]);
     /// # use futures::StreamExt;
     /// ```
     fn with_headers<K, V>(
@@ -132,12 +134,12 @@ pub trait StreamFnExt {
     /// use futures::StreamExt;
     ///
     /// let transport: SharedStreamFn = Arc::new(|request: StreamRequest| {
-    ///     let token = request.options.headers["x-session"].clone();
+    ///     let token = request.options.headers.get("x-session").unwrap_or_default().to_owned();
     ///     futures::stream::iter([StreamEvent::TextDelta { index: 0, text: token.into() }]).boxed()
     /// });
     /// let with_session = transport.before(|mut request| async move {
     ///     let token = "sess-1".to_owned(); // e.g. from an async token endpoint
-    ///     request.options.headers.insert("x-session".into(), token);
+    ///     request.options.headers.insert("x-session", token);
     ///     Ok(request)
     /// });
     /// # let model = RuntimeModel::new("acme-ai", "m", ModelApi::OpenAiCompletions, "https://a.example".parse().unwrap());
@@ -161,10 +163,7 @@ impl StreamFnExt for SharedStreamFn {
         K: Into<String>,
         V: Into<String>,
     {
-        let headers = headers
-            .into_iter()
-            .map(|(name, value)| (name.into(), value.into()))
-            .collect();
+        let headers = headers.into_iter().collect();
         Arc::new(WithHeaders {
             inner: self,
             headers,
@@ -205,7 +204,7 @@ impl StreamFnExt for SharedStreamFn {
 /// [`StreamFnExt::with_headers`].
 struct WithHeaders {
     inner: SharedStreamFn,
-    headers: Vec<(String, String)>,
+    headers: Headers,
     precedence: HeaderPrecedence,
 }
 
@@ -213,7 +212,8 @@ impl StreamFn for WithHeaders {
     fn stream(&self, mut request: StreamRequest) -> EventStream {
         request
             .options
-            .merge_headers(self.headers.iter().map(|(k, v)| (k, v)), self.precedence);
+            .headers
+            .merge(&self.headers, self.precedence);
         self.inner.stream(request)
     }
 }
@@ -348,16 +348,81 @@ mod tests {
             HeaderPrecedence::CallerWins,
         );
         let mut request = StreamRequest::new(model(), Context::user("hi"));
-        request
-            .options
-            .headers
-            .insert("x-acme".into(), "caller".into());
+        request.options.headers.insert("x-acme", "caller");
         let _ = wrapped.stream(request);
         assert_eq!(
             *seen.lock().unwrap(),
             [
-                ("X-New".to_owned(), "1".to_owned()),
-                ("x-acme".to_owned(), "caller".to_owned())
+                ("x-acme".to_owned(), "caller".to_owned()),
+                ("X-New".to_owned(), "1".to_owned())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_wrapper_header_in_another_case_replaces_the_one_there() {
+        let seen = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = Arc::clone(&seen);
+        let transport: SharedStreamFn = Arc::new(move |request: StreamRequest| {
+            if let Ok(mut seen) = record.lock() {
+                seen.push(request.options.headers.clone());
+            }
+            futures::stream::empty().boxed()
+        });
+        let outer = |request: StreamRequest| {
+            let mut request = request;
+            request
+                .options
+                .headers
+                .insert("authorization", "Bearer outer");
+            request
+        };
+        // The inner layer sets `Authorization`; the outer one, running
+        // first, `authorization`. One header reaches the transport, under
+        // the first spelling, with the value the later write or the
+        // precedence picks.
+        let direct = Arc::clone(&transport)
+            .map_request(|mut request| {
+                request
+                    .options
+                    .headers
+                    .insert("Authorization", "Bearer inner");
+                request
+            })
+            .map_request(outer);
+        let defaults_win = Arc::clone(&transport)
+            .with_headers(
+                [("Authorization", "Bearer inner")],
+                HeaderPrecedence::DefaultsWin,
+            )
+            .map_request(outer);
+        let caller_wins = transport
+            .with_headers(
+                [("Authorization", "Bearer inner")],
+                HeaderPrecedence::CallerWins,
+            )
+            .map_request(outer);
+        for wrapped in [direct, defaults_win, caller_wins] {
+            let _ = wrapped.stream(StreamRequest::new(model(), Context::user("hi")));
+        }
+        let seen: Vec<Vec<(String, String)>> = seen
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|headers| {
+                headers
+                    .iter()
+                    .map(|(n, v)| (n.to_owned(), v.to_owned()))
+                    .collect()
+            })
+            .collect();
+        let one = |value: &str| vec![("authorization".to_owned(), value.to_owned())];
+        assert_eq!(
+            seen,
+            [
+                one("Bearer inner"),
+                one("Bearer inner"),
+                one("Bearer outer")
             ]
         );
     }

@@ -1,8 +1,8 @@
 //! `HttpClient::get_json`: a bounded GET against scripted servers.
 
-use std::collections::BTreeMap;
 use std::time::Duration;
 
+use clawkit_core::Headers;
 use clawkit_http::{HttpClient, HttpConfig, HttpErrorKind};
 use clawkit_testkit::{Script, ScriptedServer};
 use serde::Deserialize;
@@ -20,8 +20,8 @@ struct Model {
     id: String,
 }
 
-fn bearer(key: &str) -> BTreeMap<String, String> {
-    BTreeMap::from([("Authorization".to_owned(), format!("Bearer {key}"))])
+fn bearer(key: &str) -> Headers {
+    Headers::from([("Authorization", format!("Bearer {key}"))])
 }
 
 fn url(server: &ScriptedServer, path: &str) -> url::Url {
@@ -78,7 +78,7 @@ async fn the_callers_accept_header_is_kept() {
     let server = ScriptedServer::start(vec![Script::json(200, "{}")])
         .await
         .unwrap();
-    let headers = BTreeMap::from([("accept".to_owned(), "application/vnd.acme+json".to_owned())]);
+    let headers = Headers::from([("accept", "application/vnd.acme+json")]);
     let _: Value = HttpClient::new()
         .unwrap()
         .get_json("acme", &url(&server, "/x"), &headers, CAP)
@@ -156,7 +156,7 @@ async fn a_body_over_the_cap_is_refused_without_reading_it_all() {
         .unwrap();
     let error = HttpClient::new()
         .unwrap()
-        .get_json::<Models>("acme", &url(&server, "/v1/models"), &BTreeMap::new(), CAP)
+        .get_json::<Models>("acme", &url(&server, "/v1/models"), &Headers::new(), CAP)
         .await
         .unwrap_err();
     assert_eq!(error.kind(), HttpErrorKind::BodyTooLarge);
@@ -174,7 +174,7 @@ async fn garbage_and_the_wrong_shape_are_decode_errors() {
             .unwrap();
         let error = HttpClient::new()
             .unwrap()
-            .get_json::<Models>("acme", &url(&server, "/"), &BTreeMap::new(), CAP)
+            .get_json::<Models>("acme", &url(&server, "/"), &Headers::new(), CAP)
             .await
             .unwrap_err();
         assert_eq!(error.kind(), HttpErrorKind::Decode, "{body}");
@@ -192,7 +192,7 @@ async fn a_server_that_never_answers_hits_the_first_byte_timeout() {
     let started = std::time::Instant::now();
     let error = HttpClient::with_config(quick())
         .unwrap()
-        .get_json::<Value>("acme", &url(&server, "/"), &BTreeMap::new(), CAP)
+        .get_json::<Value>("acme", &url(&server, "/"), &Headers::new(), CAP)
         .await
         .unwrap_err();
     assert_eq!(error.kind(), HttpErrorKind::FirstByteTimeout);
@@ -208,7 +208,7 @@ async fn a_body_that_stalls_hits_the_idle_timeout() {
     .unwrap();
     let error = HttpClient::with_config(quick())
         .unwrap()
-        .get_json::<Models>("acme", &url(&server, "/"), &BTreeMap::new(), CAP)
+        .get_json::<Models>("acme", &url(&server, "/"), &Headers::new(), CAP)
         .await
         .unwrap_err();
     assert_eq!(error.kind(), HttpErrorKind::IdleTimeout);
@@ -224,7 +224,7 @@ async fn an_unreachable_server_is_a_connect_error() {
         .unwrap();
     let error = HttpClient::with_config(quick())
         .unwrap()
-        .get_json::<Value>("acme", &target, &BTreeMap::new(), CAP)
+        .get_json::<Value>("acme", &target, &Headers::new(), CAP)
         .await
         .unwrap_err();
     assert_eq!(error.kind(), HttpErrorKind::Connect);
@@ -240,7 +240,7 @@ async fn a_host_outside_the_allowlist_is_never_contacted() {
     config.host_allowlist = Some(vec!["api.acme.example".to_owned()]);
     let error = HttpClient::with_config(config)
         .unwrap()
-        .get_json::<Value>("acme", &url(&server, "/"), &BTreeMap::new(), CAP)
+        .get_json::<Value>("acme", &url(&server, "/"), &Headers::new(), CAP)
         .await
         .unwrap_err();
     assert_eq!(error.kind(), HttpErrorKind::Blocked);
@@ -260,7 +260,7 @@ async fn redirects_follow_the_clients_rules() {
     // Followed within the limit.
     let models: Models = HttpClient::new()
         .unwrap()
-        .get_json("acme", &url(&hop, "/old"), &BTreeMap::new(), CAP)
+        .get_json("acme", &url(&hop, "/old"), &Headers::new(), CAP)
         .await
         .unwrap();
     assert_eq!(models.data[0].id, "m1");
@@ -270,7 +270,7 @@ async fn redirects_follow_the_clients_rules() {
     none.max_redirects = 0;
     let error = HttpClient::with_config(none)
         .unwrap()
-        .get_json::<Models>("acme", &url(&hop, "/old"), &BTreeMap::new(), CAP)
+        .get_json::<Models>("acme", &url(&hop, "/old"), &Headers::new(), CAP)
         .await
         .unwrap_err();
     assert_eq!(error.kind(), HttpErrorKind::Redirect);
@@ -285,7 +285,7 @@ async fn redirects_follow_the_clients_rules() {
     allowlisted.host_allowlist = Some(vec!["127.0.0.1".to_owned()]);
     let error = HttpClient::with_config(allowlisted)
         .unwrap()
-        .get_json::<Models>("acme", &url(&elsewhere, "/old"), &BTreeMap::new(), CAP)
+        .get_json::<Models>("acme", &url(&elsewhere, "/old"), &Headers::new(), CAP)
         .await
         .unwrap_err();
     assert_eq!(error.kind(), HttpErrorKind::Blocked);

@@ -8,6 +8,7 @@ mod embeddings;
 mod get;
 mod google_replay;
 mod google_scenarios;
+mod headers;
 mod openai_replay;
 mod openai_scenarios;
 mod responses_replay;

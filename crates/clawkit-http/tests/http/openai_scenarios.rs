@@ -108,7 +108,7 @@ async fn the_request_body_follows_openclaw_and_validates_against_openai_s_schema
             options.max_tokens = Some(100_000);
             options.temperature = Some(0.2);
             options.thinking_level = Some(ThinkingLevel::High);
-            options.headers.insert("X-Trace".into(), "t-1".into());
+            options.headers.insert("X-Trace", "t-1");
         },
         HttpConfig::default(),
     )
@@ -530,10 +530,8 @@ async fn caller_headers_win_over_model_headers_whatever_their_case_and_the_key_w
         ])),
         |model, _, options| {
             model.headers.insert("x-team".into(), "model".into());
-            options.headers.insert("X-Team".into(), "caller".into());
-            options
-                .headers
-                .insert("authorization".into(), "Bearer stale".into());
+            options.headers.insert("X-Team", "caller");
+            options.headers.insert("authorization", "Bearer stale");
         },
         HttpConfig::default(),
     )

@@ -24,7 +24,6 @@
 //! 10 errors   matchesContextOverflowError, classifyFailoverReason on the error
 //! ```
 
-use std::collections::BTreeMap;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context as TaskContext, Poll};
@@ -50,7 +49,8 @@ use crate::replay::{
 };
 use crate::runtime::{AuthRequest, Runtime, StreamSetup};
 use crate::stream::{
-    Cancellation, EventStream, HeaderPrecedence, SharedStreamFn, StreamOptions, StreamRequest,
+    Cancellation, EventStream, HeaderPrecedence, Headers, SharedStreamFn, StreamOptions,
+    StreamRequest,
 };
 use crate::text_transform::TextTransforms;
 use crate::trace::{HookTrace, TraceOutcome, Tracer};
@@ -93,7 +93,7 @@ pub struct TurnRequest {
     base_url: Option<Url>,
     session_id: Option<String>,
     turn_id: String,
-    headers: BTreeMap<String, String>,
+    headers: Headers,
     temperature: Option<f64>,
     max_tokens: Option<u64>,
     cancellation: Option<Cancellation>,
@@ -115,7 +115,7 @@ impl TurnRequest {
             base_url: None,
             session_id: None,
             turn_id: "turn-1".to_owned(),
-            headers: BTreeMap::new(),
+            headers: Headers::new(),
             temperature: None,
             max_tokens: None,
             cancellation: None,
@@ -187,9 +187,11 @@ impl TurnRequest {
         self
     }
 
-    /// A request header; it wins over the provider's.
+    /// A request header; it wins over the provider's. Names compare in
+    /// any case: a second call with `authorization` replaces the value of
+    /// an `Authorization` set before.
     pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.headers.insert(name.into(), value.into());
+        self.headers.insert(name, value);
         self
     }
 
@@ -269,8 +271,8 @@ impl std::fmt::Debug for TurnRequest {
             .field("base_url", &self.base_url.as_ref().map(without_userinfo))
             .field("session_id", &self.session_id)
             .field("turn_id", &self.turn_id)
-            // Header values may carry credentials: names only.
-            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            // Header values may carry credentials: `Headers` prints names only.
+            .field("headers", &self.headers)
             .field("auth", &self.auth)
             .field("record_trace", &self.trace.is_some())
             .finish_non_exhaustive()
@@ -578,7 +580,9 @@ impl Runtime {
         let mut options = StreamOptions::default();
         options.api_key = Some(credential.api_key.clone());
         options.headers = request.headers.clone();
-        options.merge_headers(&credential.headers, HeaderPrecedence::CallerWins);
+        options
+            .headers
+            .merge(&credential.headers, HeaderPrecedence::CallerWins);
         options.temperature = request.temperature;
         options.max_tokens = request.max_tokens;
         options.thinking_level = thinking.sent;
@@ -938,7 +942,7 @@ mod tests {
         assert!(!printed.contains(canary), "{printed}");
         assert!(printed.contains("Authorization") && printed.contains("example.com"));
         let mut options = StreamOptions::default();
-        options.headers.insert("x-api-key".into(), canary.into());
+        options.headers.insert("x-api-key", canary);
         assert!(!format!("{options:?}").contains(canary));
         let mut credential = crate::hooks::RequestCredential::new("k");
         credential
@@ -953,6 +957,17 @@ mod tests {
         ] {
             assert!(!printed.contains(canary), "{printed}");
         }
+    }
+
+    #[test]
+    fn a_turn_request_header_in_another_case_replaces_the_first() {
+        let request = TurnRequest::prompt("p/m", "hi")
+            .header("Authorization", "Bearer a")
+            .header("authorization", "Bearer b");
+        assert_eq!(
+            request.headers.iter().collect::<Vec<_>>(),
+            [("Authorization", "Bearer b")]
+        );
     }
 
     #[test]

@@ -51,7 +51,8 @@ impl StreamFn for TurnStateLayer {
         if let Some(state) = state {
             request
                 .options
-                .merge_headers(&state.headers, HeaderPrecedence::CallerWins);
+                .headers
+                .merge(&state.headers, HeaderPrecedence::CallerWins);
             if !state.metadata.is_empty() {
                 // Merged into a `metadata` object the params may already hold.
                 let metadata = request
