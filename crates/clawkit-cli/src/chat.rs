@@ -3,6 +3,7 @@
 //! answer to stdout.
 
 use std::io::{Read, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
@@ -12,6 +13,7 @@ use clawkit_core::{
 use futures::StreamExt;
 use url::Url;
 
+use crate::plugin_dir::{self, Failure};
 use crate::runtime::{Plugins, SetupError, block_on, runtime};
 
 /// Exit status when Ctrl-C cancelled the answer (128 + SIGINT).
@@ -22,6 +24,10 @@ pub(crate) struct ChatArgs {
     /// The model, as PROVIDER/MODEL (a bare id works when a provider claims it).
     #[arg(long, value_name = "PROVIDER/MODEL")]
     model: String,
+    /// Also register the manifest-only providers of this plugin folder (its
+    /// openclaw.plugin.json modelCatalog rows with api and baseUrl); repeatable.
+    #[arg(long, value_name = "DIR")]
+    plugin: Vec<PathBuf>,
     /// Send the request to this endpoint instead of the provider's.
     #[arg(long, value_name = "URL")]
     base_url: Option<Url>,
@@ -46,6 +52,19 @@ enum Outcome {
 }
 
 pub(crate) fn run(args: ChatArgs, plugins: &Plugins) -> ExitCode {
+    let plugins = match plugin_dir::load(&args.plugin) {
+        Ok(loaded) => plugins.with_manifest_only(loaded),
+        Err(Failure::Usage) => return ExitCode::from(crate::EXIT_USAGE),
+        Err(Failure::Invalid(message)) => {
+            // `--events` promises exactly one `done` or `error`, even here.
+            if args.events {
+                print_error_event(ErrorKind::InvalidRequest, &message);
+            }
+            eprintln!("clawkit: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let plugins = &plugins;
     let prompt = match read_prompt(&args.prompt) {
         Ok(prompt) => prompt,
         Err(message) => {
@@ -130,6 +149,18 @@ async fn start(
     Ok(runtime.stream(request).await?)
 }
 
+/// Prints the one `error` event of a call that never started.
+fn print_error_event(kind: ErrorKind, message: &str) {
+    let failed = StreamEvent::Error {
+        kind,
+        message: message.to_owned(),
+        failover: None,
+    };
+    if let Ok(line) = serde_json::to_string(&failed) {
+        println!("{line}");
+    }
+}
+
 async fn chat(args: &ChatArgs, plugins: &Plugins, prompt: String, trace: &TraceHandle) -> Outcome {
     let cancellation = Cancellation::new();
     let mut events = match start(args, plugins, prompt, &cancellation, trace).await {
@@ -137,14 +168,7 @@ async fn chat(args: &ChatArgs, plugins: &Plugins, prompt: String, trace: &TraceH
         Err(NotStarted { kind, message }) => {
             // `--events` promises exactly one `done` or `error`, even here.
             if args.events {
-                let failed = StreamEvent::Error {
-                    kind,
-                    message: message.clone(),
-                    failover: None,
-                };
-                if let Ok(line) = serde_json::to_string(&failed) {
-                    println!("{line}");
-                }
+                print_error_event(kind, &message);
             }
             return Outcome::Failed(message);
         }

@@ -18,6 +18,7 @@ mod chat;
 mod doctor;
 mod manifest;
 mod models;
+mod plugin_dir;
 mod runtime;
 
 use std::process::ExitCode;
@@ -44,7 +45,8 @@ enum Command {
     /// Send a prompt through the whole pipeline and stream the answer.
     ///
     /// Exit status: 0 answered, 1 provider or auth error (the message names
-    /// the env var to set, or the HTTP status and request id), 2 usage,
+    /// the env var to set, or the HTTP status and request id) or an invalid
+    /// --plugin folder, 2 usage (or a --plugin folder that does not exist),
     /// 130 cancelled with Ctrl-C.
     Chat(chat::ChatArgs),
     /// Check every provider's credentials and local servers; secrets are never printed.
@@ -55,7 +57,7 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// List the models of the built-in providers.
+    /// List the models of the built-in providers (and of --plugin folders).
     #[command(subcommand)]
     Models(models::ModelsCommand),
 }
@@ -73,7 +75,7 @@ where
         + Sync
         + 'static,
 {
-    let plugins = runtime::Plugins(Arc::new(register));
+    let plugins = runtime::Plugins::new(Arc::new(register));
     let cli = Cli::parse();
     match cli.command {
         Command::Manifest(command) => manifest::run(command),

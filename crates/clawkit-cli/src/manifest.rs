@@ -95,7 +95,7 @@ fn check(args: &CheckArgs) -> ExitCode {
             }
         }
     } else {
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        let color = stderr_color();
         let mut stderr = std::io::stderr().lock();
         for diagnostic in &check.diagnostics {
             let _ = writeln!(stderr, "{}", diagnostic.render(color));
@@ -168,8 +168,13 @@ fn usage_error(message: &str) -> ExitCode {
     ExitCode::from(EXIT_USAGE)
 }
 
+/// Whether diagnostics on stderr get colors: a terminal, and `NO_COLOR` unset.
+pub(crate) fn stderr_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
 /// An error and its causes on one line.
-fn error_chain(error: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
     let mut message = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

@@ -1,20 +1,23 @@
 //! `clawkit models list`.
 
 use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use clawkit_core::{Catalog, Env, InputKind, ModelCost, RowSource};
 use serde::Serialize;
 
+use crate::plugin_dir::{self, Failure};
 use crate::runtime::{Plugins, block_on, runtime};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum ModelsCommand {
-    /// List the catalog rows of the built-in providers.
+    /// List the catalog rows of the built-in providers (and of --plugin folders).
     ///
     /// Without --all, only live rows: providers whose credentials resolve
-    /// (and local servers that answer). Exit status 0.
+    /// (and local servers that answer). Exit status 0; with --plugin, 1 when
+    /// a plugin is invalid and 2 when its folder does not exist.
     List(ListArgs),
 }
 
@@ -26,6 +29,9 @@ pub(crate) struct ListArgs {
     /// Print a JSON array of rows instead of a table.
     #[arg(long)]
     json: bool,
+    /// Also list the manifest-only providers of this plugin folder; repeatable.
+    #[arg(long, value_name = "DIR")]
+    plugin: Vec<PathBuf>,
 }
 
 /// One row of `models list --json`.
@@ -50,7 +56,15 @@ pub(crate) fn run(command: ModelsCommand, plugins: &Plugins) -> ExitCode {
 }
 
 fn list(args: &ListArgs, plugins: &Plugins) -> ExitCode {
-    let rows = match collect(args.all, plugins) {
+    let plugins = match plugin_dir::load(&args.plugin) {
+        Ok(loaded) => plugins.with_manifest_only(loaded),
+        Err(Failure::Usage) => return ExitCode::from(crate::EXIT_USAGE),
+        Err(Failure::Invalid(message)) => {
+            eprintln!("clawkit: {message}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let rows = match collect(args.all, &plugins) {
         Ok(rows) => rows,
         Err(message) => {
             eprintln!("clawkit: {message}");

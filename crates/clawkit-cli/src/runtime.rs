@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
-use clawkit_core::{CoreError, Env, Runtime, RuntimeBuilder};
+use clawkit_core::{CoreError, Env, PluginEntry, Runtime, RuntimeBuilder};
 use clawkit_http::{BuiltinTransports, HttpClient, HttpError};
+use clawkit_providers::ManifestOnlyPlugin;
 
 /// Why the runtime could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -30,18 +31,59 @@ pub type RegisterPlugins = dyn Fn(RuntimeBuilder) -> Result<RuntimeBuilder, Box<
 
 /// The plugins a command line runs with, besides the built-in providers.
 #[derive(Clone)]
-pub(crate) struct Plugins(pub(crate) Arc<RegisterPlugins>);
+pub(crate) struct Plugins {
+    /// What `run_with` was given.
+    register: Arc<RegisterPlugins>,
+    /// The manifest-only plugins of `--plugin DIR`, registered last.
+    manifest_only: Vec<ManifestOnlyPlugin>,
+}
+
+impl Plugins {
+    /// The plugins `register` adds.
+    pub(crate) fn new(register: Arc<RegisterPlugins>) -> Self {
+        Plugins {
+            register,
+            manifest_only: Vec::new(),
+        }
+    }
+
+    /// These plugins, then `loaded`.
+    pub(crate) fn with_manifest_only(&self, loaded: Vec<ManifestOnlyPlugin>) -> Self {
+        let mut plugins = self.clone();
+        plugins.manifest_only.extend(loaded);
+        plugins
+    }
+}
 
 /// Every provider the CLI knows (the built-in ones, then `plugins`),
 /// reading keys from `env`, with the built-in transports.
+///
+/// A provider of a `--plugin` folder whose id an earlier plugin already
+/// owns is not registered (the first registration wins); that is said on
+/// stderr.
 pub(crate) fn runtime(env: Env, plugins: &Plugins) -> Result<Runtime, SetupError> {
     let transports = BuiltinTransports::new(HttpClient::new()?);
     let mut builder = Runtime::builder().env(env).transports(transports);
     for plugin in clawkit_providers::builtin_plugins()? {
         builder = builder.plugin(plugin);
     }
-    let builder = (plugins.0)(builder).map_err(SetupError::Plugins)?;
-    Ok(builder.build()?)
+    let mut builder = (plugins.register)(builder).map_err(SetupError::Plugins)?;
+    for plugin in &plugins.manifest_only {
+        builder = builder.plugin(plugin.clone());
+    }
+    let runtime = builder.build()?;
+    for plugin in &plugins.manifest_only {
+        for provider in plugin.provider_ids() {
+            match runtime.plugin_of(provider) {
+                Some(owner) if owner != plugin.id() => eprintln!(
+                    "clawkit: warning: {}: provider \"{provider}\" is not registered: plugin \"{owner}\" already provides it",
+                    plugin.manifest_file().display()
+                ),
+                _ => {}
+            }
+        }
+    }
+    Ok(runtime)
 }
 
 /// A current-thread tokio runtime for one command.

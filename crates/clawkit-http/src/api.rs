@@ -71,6 +71,20 @@ impl Api {
     }
 }
 
+/// Whether clawkit has a transport for `api` (what [`transport_for`]
+/// would find), without building one.
+///
+/// ```
+/// use clawkit_core::ModelApi;
+///
+/// assert!(clawkit_http::has_transport(&ModelApi::AnthropicMessages));
+/// assert!(clawkit_http::has_transport(&ModelApi::Ollama));
+/// assert!(!clawkit_http::has_transport(&ModelApi::from("acme-rpc")));
+/// ```
+pub fn has_transport(api: &ModelApi) -> bool {
+    Api::of(api).is_some()
+}
+
 /// The transport for `api`, if clawkit has one.
 pub fn transport_for(api: &ModelApi, client: &HttpClient) -> Option<SharedStreamFn> {
     Api::of(api).map(|found| found.transport(client))
@@ -95,6 +109,7 @@ mod tests {
         ];
         for (api, expected) in apis {
             assert_eq!(Api::of(&api), expected, "{api:?}");
+            assert_eq!(has_transport(&api), expected.is_some(), "{api:?}");
             let serving = Api::ALL.iter().filter(|a| a.handles(&api)).count();
             assert_eq!(serving, usize::from(expected.is_some()), "{api:?}");
         }

@@ -54,7 +54,7 @@ mod wire_decoder;
 pub use anthropic_messages::{
     ANTHROPIC_VERSION, AnthropicMessages, request_body as anthropic_messages_body,
 };
-pub use api::transport_for;
+pub use api::{has_transport, transport_for};
 pub use client::{HttpClient, HttpConfig, OkResponse};
 pub use decode::StreamDecoder;
 pub use embeddings::{Embeddings, OpenAiEmbeddings};

@@ -17,13 +17,17 @@ use clawkit_core::{
     RuntimeModel, StopReason, StreamEvent, TurnRequest, Usage, async_trait,
 };
 use clawkit_http::{HttpClient, HttpError, OpenAiEmbeddings, accepts_connections};
+use clawkit_manifest::ManifestError;
 use futures::StreamExt;
 use tokio::sync::OnceCell;
+
+use crate::manifest_only::ManifestOnlyNotice;
 
 /// How long [`LlmBackend::health`] waits for a connection.
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(3);
 
-/// What can go wrong with a backend call.
+/// What can go wrong in this crate: a backend call, or loading a
+/// [`ManifestOnlyPlugin`](crate::ManifestOnlyPlugin).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BackendError {
@@ -49,6 +53,23 @@ pub enum BackendError {
         /// The message, as the stream's `Error` event gave it.
         message: String,
     },
+    /// A manifest-only plugin's path does not exist or cannot be read, or
+    /// its manifest (or `package.json`) has errors: every diagnostic is in
+    /// [`ManifestError::diagnostics`], to render as `clawkit manifest check` does.
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+    /// A manifest-only plugin has no `modelCatalog` row clawkit can serve;
+    /// `notices` says why each row was skipped.
+    #[error(
+        "{file}: no modelCatalog row clawkit can serve ({} skipped); a row needs contextWindow, maxTokens, an api clawkit streams and an http(s) baseUrl, on the row or its provider",
+        plural_rows(notices.iter().filter(|n| n.model.is_some()).count())
+    )]
+    NoServableModels {
+        /// The manifest file.
+        file: String,
+        /// What was skipped, and why.
+        notices: Vec<ManifestOnlyNotice>,
+    },
     /// The backend does not offer this operation.
     #[error("backend \"{backend}\" does not support {operation}")]
     Unsupported {
@@ -57,6 +78,13 @@ pub enum BackendError {
         /// `embed`, …
         operation: &'static str,
     },
+}
+
+fn plural_rows(n: usize) -> String {
+    match n {
+        1 => "1 row".to_owned(),
+        n => format!("{n} rows"),
+    }
 }
 
 /// One model call.

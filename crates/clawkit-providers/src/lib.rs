@@ -11,6 +11,10 @@
 //!   the config or `OPENAI_COMPATIBLE_BASE_URL`, optional
 //!   `OPENAI_COMPATIBLE_API_KEY`).
 //!
+//! [`ManifestOnlyPlugin`] adds the providers a plugin declares only in its
+//! manifest's `modelCatalog` (rows with an `api` and a `baseUrl`), served by
+//! the built-in transports with the keys its `providerAuthEnvVars` name.
+//!
 //! [`Backends`] makes every registered provider (and any custom
 //! [`LlmBackend`]) usable by name through `chat`, `chat_stream`, `embed`
 //! and `health`, for applications that never touch hooks.
@@ -37,6 +41,7 @@
 
 mod backend;
 mod hosted;
+mod manifest_only;
 mod rows;
 
 pub mod anthropic;
@@ -51,6 +56,7 @@ use clawkit_manifest::ManifestError;
 pub use backend::{
     BackendError, Backends, ChatRequest, ChatResponse, Health, LlmBackend, ProviderBackend,
 };
+pub use manifest_only::{ManifestOnlyNotice, ManifestOnlyPlugin};
 pub use rows::PRICES_TAKEN_ON;
 
 /// Every built-in provider's plugin entry, in registration order.

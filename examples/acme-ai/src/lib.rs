@@ -56,7 +56,6 @@ pub fn plugin() -> Result<SingleProviderPluginEntry, ManifestError> {
         .build_provider(catalog)
         .build_static_provider(catalog)
         .hooks(AcmeHooks)
-        .text_transforms(text_transforms())
         .build())
 }
 
@@ -101,6 +100,14 @@ pub fn text_transforms() -> TextTransforms {
 struct AcmeHooks;
 
 impl ProviderHooks for AcmeHooks {
+    /// The rewrites, scoped to this provider. The guide registers them with
+    /// `api.registerTextTransforms`, which OpenClaw applies to every
+    /// provider; the `clawkit` binary runs Acme next to the built-in
+    /// providers, whose prompts must stay as written.
+    fn text_transforms(&self) -> Option<TextTransforms> {
+        Some(text_transforms())
+    }
+
     /// Acme is a router: any model id is served with conservative defaults.
     fn resolve_dynamic_model(&self, ctx: &DynamicModelContext) -> Option<RuntimeModel> {
         Some(

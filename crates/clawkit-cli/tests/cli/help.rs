@@ -18,7 +18,14 @@ fn every_command_has_help() {
         assert!(stdout(&output).contains("Usage: clawkit"), "{args:?}");
     }
     let chat = stdout(&clawkit(&["chat", "--help"]));
-    for flag in ["--model", "--base-url", "--system", "--events", "--trace"] {
+    for flag in [
+        "--model",
+        "--plugin",
+        "--base-url",
+        "--system",
+        "--events",
+        "--trace",
+    ] {
         assert!(chat.contains(flag), "{flag} not in chat --help");
     }
 }

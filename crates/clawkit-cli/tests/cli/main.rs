@@ -8,6 +8,7 @@ mod help;
 mod manifest_check;
 mod manifest_schema;
 mod models_list;
+mod plugin;
 mod turn;
 
 use std::path::{Path, PathBuf};
