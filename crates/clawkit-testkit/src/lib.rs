@@ -51,10 +51,16 @@
 //! assert_eq!(streamed.request().unwrap().path, "/v1/chat/completions");
 //! ```
 //!
+//! [`Conformance`] runs the checks every provider should pass in one test:
+//! one terminal event whatever fails (a dropped connection, a stall, 4xx
+//! and 5xx answers, an error inside a 200 stream, a cancellation), usage
+//! and prices, complete tool calls, a key that reaches the server and
+//! nothing else, and a manifest that agrees with the registrations.
+//!
 //! # Async
 //!
-//! Nothing here needs an async runtime from you. [`Harness`] methods are
-//! plain functions: each runs its async work on a
+//! Nothing here needs an async runtime from you. [`Harness`] methods and
+//! [`Conformance::check`] are plain functions: each runs its async work on a
 //! thread of its own with a current-thread Tokio runtime (I/O and timers
 //! on) and waits for it. So they work from a `#[test]` and from inside a
 //! `#[tokio::test]` of either flavor (no runtime is nested), and catalogs,
@@ -63,11 +69,13 @@
 //! runtime). [`block_on`] runs a future that needs no reactor, such as a
 //! hook called directly.
 
+pub mod conformance;
 mod exec;
 pub mod recorded;
 pub mod server;
 mod stream;
 
+pub use conformance::{CANARY, Check, Conformance, Outcome, Report};
 pub use recorded::{Recorded, Recording};
 pub use server::{RecordedRequest, Script, ScriptedServer};
 pub use stream::{Reply, STREAM_DEADLINE, Streamed, ToolCall};

@@ -208,7 +208,6 @@ impl Default for Control {
 
 /// One driven turn: what it streamed, plus timings.
 #[derive(Debug)]
-#[allow(dead_code)] // the timings serve the conformance kit
 pub(crate) struct Driven {
     pub(crate) streamed: Streamed,
     /// From sending the request to the end of the stream.
