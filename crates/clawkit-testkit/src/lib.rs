@@ -27,15 +27,66 @@
 //!     "normalizeTransport", "resolvedModel"]);
 //! // In a test: clawkit_testkit::assert_trace_snapshot!(run.trace);
 //! ```
+//!
+//! # Streaming a whole turn
+//!
+//! [`Harness::stream`] runs one turn ([`Runtime::stream`]) through your
+//! plugin against a local [`ScriptedServer`] and hands back every event,
+//! the requests the server received, the trace and the report
+//! ([`Streamed`]). The server answers a [`Recorded`] stream (real
+//! recordings of each wire api, shipped with this crate: text, tool calls,
+//! reasoning, an error status, an error inside a 200 stream) or your own
+//! [`Script`]s. The runtime needs transports: give it
+//! `clawkit_http::BuiltinTransports` (a dev-dependency of your plugin) in
+//! the configure closure. The key sent is the one the harness environment
+//! gives.
+//!
+//! ```text
+//! let transports = BuiltinTransports::new(HttpClient::new().unwrap());
+//! let harness = Harness::with_env(Env::new().with("ACME_AI_API_KEY", "sk-test"), |runtime| {
+//!     runtime.plugin(acme_ai::plugin().unwrap()).transports(transports)
+//! });
+//! let streamed = harness.stream_prompt("acme-ai/acme-large", "hi", Recorded::Text);
+//! assert!(matches!(streamed.terminal(), Some(StreamEvent::Done { .. })));
+//! assert_eq!(streamed.request().unwrap().path, "/v1/chat/completions");
+//! ```
+//!
+//! [`Conformance`] runs the checks every provider should pass in one test:
+//! one terminal event whatever fails (a dropped connection, a stall, 4xx
+//! and 5xx answers, an error inside a 200 stream, a cancellation), usage
+//! and prices, complete tool calls, a key that reaches the server and
+//! nothing else, and a manifest that agrees with the registrations.
+//!
+//! # Async
+//!
+//! Nothing here needs an async runtime from you. [`Harness`] methods and
+//! [`Conformance::check`] are plain functions: each runs its async work on a
+//! thread of its own with a current-thread Tokio runtime (I/O and timers
+//! on) and waits for it. So they work from a `#[test]` and from inside a
+//! `#[tokio::test]` of either flavor (no runtime is nested), and catalogs,
+//! hooks and transports may use Tokio I/O. Build a [`ScriptedServer`]
+//! yourself only in async tests ([`ScriptedServer::start`] needs a Tokio
+//! runtime). [`block_on`] runs a future that needs no reactor, such as a
+//! hook called directly.
 
+pub mod conformance;
+mod exec;
+pub mod recorded;
 pub mod server;
+mod stream;
 
+pub use conformance::{CANARY, Check, Conformance, Outcome, Report};
+pub use recorded::{Recorded, Recording};
 pub use server::{RecordedRequest, Script, ScriptedServer};
+pub use stream::{Reply, STREAM_DEADLINE, Streamed, ToolCall};
 
 use clawkit_core::{
     AuthRequest, Catalog, CoreError, Env, HookTrace, ResolvedAuth, Runtime, RuntimeBuilder,
-    RuntimeModel,
+    RuntimeModel, TurnRequest,
 };
+
+use crate::exec::on_own_runtime;
+use crate::stream::{Control, drive, with_catalog};
 
 #[doc(hidden)]
 pub use insta;
@@ -73,21 +124,34 @@ impl Run<RuntimeModel> {
 impl Harness {
     /// Builds a runtime (empty environment unless `configure` sets one) and
     /// its catalog. `configure` adds plugins, config and env to the builder.
+    /// The catalog is built on a thread of its own with a Tokio runtime, so
+    /// a catalog hook may do Tokio I/O, and this works inside
+    /// `#[tokio::test]` too.
     ///
     /// Panics when the runtime cannot be built (test helper).
     #[allow(clippy::panic)]
     pub fn new(configure: impl FnOnce(RuntimeBuilder) -> RuntimeBuilder) -> Self {
-        let runtime = match configure(Runtime::builder()).build() {
-            Ok(runtime) => runtime,
+        match Harness::build(configure) {
+            Ok(harness) => harness,
             Err(error) => panic!("runtime could not be built: {error}"),
-        };
-        let mut catalog_trace = HookTrace::new();
-        let catalog = futures::executor::block_on(runtime.catalog(Some(&mut catalog_trace)));
-        Harness {
+        }
+    }
+
+    /// [`Harness::new`] without the panic.
+    pub(crate) fn build(
+        configure: impl FnOnce(RuntimeBuilder) -> RuntimeBuilder,
+    ) -> Result<Self, CoreError> {
+        let runtime = configure(Runtime::builder()).build()?;
+        let (catalog, catalog_trace) = on_own_runtime(|| async {
+            let mut trace = HookTrace::new();
+            let catalog = runtime.catalog(Some(&mut trace)).await;
+            (catalog, trace)
+        });
+        Ok(Harness {
             runtime,
             catalog,
             catalog_trace,
-        }
+        })
     }
 
     /// Like [`Harness::new`] with an environment.
@@ -97,13 +161,14 @@ impl Harness {
 
     /// Resolves `model_ref`, recording the hooks.
     pub fn resolve(&self, model_ref: &str) -> Run<RuntimeModel> {
-        let mut trace = HookTrace::new();
-        let result = futures::executor::block_on(self.runtime.resolve_model(
-            &self.catalog,
-            model_ref,
-            Some(&mut trace),
-        ));
-        Run { result, trace }
+        on_own_runtime(|| async {
+            let mut trace = HookTrace::new();
+            let result = self
+                .runtime
+                .resolve_model(&self.catalog, model_ref, Some(&mut trace))
+                .await;
+            Run { result, trace }
+        })
     }
 
     /// Resolves the credential of `provider` from the environment, config
@@ -118,9 +183,84 @@ impl Harness {
 
     /// The static catalog (no credentials, no network) and its trace.
     pub fn static_catalog(&self) -> (Catalog, HookTrace) {
-        let mut trace = HookTrace::new();
-        let catalog = futures::executor::block_on(self.runtime.static_catalog(Some(&mut trace)));
-        (catalog, trace)
+        on_own_runtime(|| async {
+            let mut trace = HookTrace::new();
+            let catalog = self.runtime.static_catalog(Some(&mut trace)).await;
+            (catalog, trace)
+        })
+    }
+
+    /// Runs one whole turn ([`Runtime::stream`]) against a [`ScriptedServer`]
+    /// answering `reply`, and collects everything it produced.
+    ///
+    /// The request goes to the server: its base URL becomes the server's
+    /// address with the path of the resolved model's base URL (so
+    /// `https://api.acme-ai.com/v1` becomes `http://127.0.0.1:<port>/v1` and
+    /// the transport appends its own path, `/chat/completions`, as in
+    /// production). A base URL set on `request` is replaced, and one a
+    /// `prepareRuntimeAuth` credential would set is overridden (the
+    /// caller's wins). The turn uses the harness catalog, records its trace
+    /// into [`Streamed::trace`], and sends the credential the harness
+    /// environment gives ([`Harness::with_env`]). A [`Recorded`] reply picks
+    /// the recording of the resolved model's api.
+    ///
+    /// Synchronous, usable from `#[test]` and from inside `#[tokio::test]`:
+    /// the turn runs on a thread of its own with its own Tokio runtime. It
+    /// waits at most [`STREAM_DEADLINE`] for the last event.
+    ///
+    /// Panics when the server cannot start, or when `reply` is a
+    /// [`Recorded`] kind the testkit has no recording of for the model's
+    /// api (test helper).
+    #[allow(clippy::panic)]
+    pub fn stream(&self, request: TurnRequest, reply: impl Into<Reply>) -> Streamed {
+        let resolved = self.resolve(request.model());
+        let base_path = match &resolved.result {
+            Ok(model) => model.base_url.path().to_owned(),
+            Err(_) => "/".to_owned(),
+        };
+        let scripts = match (reply.into(), resolved.result) {
+            (Reply::Scripts(scripts), _) => scripts,
+            (Reply::Recorded(_), Err(error)) => {
+                return Streamed::not_started(error, resolved.trace);
+            }
+            (Reply::Recorded(kind), Ok(model)) => match kind.script(&model.api) {
+                Some(script) => vec![script],
+                None => panic!(
+                    "clawkit-testkit has no {kind:?} recording for the api {}",
+                    model.api
+                ),
+            },
+        };
+        let request = with_catalog(request, &self.catalog);
+        let driven = on_own_runtime(|| async {
+            drive(
+                &self.runtime,
+                request,
+                scripts,
+                &base_path,
+                &Control::default(),
+            )
+            .await
+        });
+        match driven {
+            Ok(driven) => driven.streamed,
+            Err(error) => panic!("{error}"),
+        }
+    }
+
+    /// [`Harness::stream`] of a one-message prompt: the common case in one line.
+    ///
+    /// ```text
+    /// let streamed = harness.stream_prompt("acme-ai/acme-large", "hi", Recorded::Text);
+    /// assert_eq!(streamed.text(), Recorded::Text.recording(&ModelApi::OpenAiCompletions).unwrap().text());
+    /// ```
+    pub fn stream_prompt(
+        &self,
+        model_ref: &str,
+        prompt: &str,
+        reply: impl Into<Reply>,
+    ) -> Streamed {
+        self.stream(TurnRequest::prompt(model_ref, prompt), reply)
     }
 }
 

@@ -5,9 +5,13 @@
 //! transfer encoding in pieces: split at chosen byte offsets, with stalls
 //! between pieces, or cut off mid-body (the connection closes without the
 //! final chunk, which the client sees as a dropped connection). Every
-//! request is recorded for snapshotting the outbound body.
+//! request is recorded for snapshotting the outbound body. During a stall
+//! the server watches the connection: when the client closes it (a
+//! cancelled or timed-out stream), the script stops there and
+//! [`ScriptedServer::closed_by_client`] counts it.
 
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -79,7 +83,8 @@ impl Script {
         self
     }
 
-    /// Pauses for `duration` once `offset` bytes were sent.
+    /// Pauses for `duration` once `offset` bytes were sent; the pause ends
+    /// early, and the script with it, when the client closes the connection.
     pub fn stall_at(mut self, offset: usize, duration: Duration) -> Self {
         self.stalls.push((offset, duration));
         self.splits.push(offset);
@@ -135,8 +140,9 @@ impl Script {
     }
 }
 
-/// A request the server received.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A request the server received. Its `Debug` shows the values of
+/// credential headers (`Authorization`, `x-api-key`, …) as `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct RecordedRequest {
     /// `POST`, …
     pub method: String,
@@ -161,6 +167,48 @@ impl RecordedRequest {
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
     }
+
+    /// Whether `needle` occurs in the path, a header value or the body.
+    pub fn contains(&self, needle: &str) -> bool {
+        !needle.is_empty()
+            && (self.path.contains(needle)
+                || self.headers.iter().any(|(_, value)| value.contains(needle))
+                || find(&self.body, needle.as_bytes()).is_some())
+    }
+}
+
+/// Header names whose values are credentials.
+const CREDENTIAL_HEADERS: [&str; 7] = [
+    "authorization",
+    "proxy-authorization",
+    "x-api-key",
+    "api-key",
+    "x-goog-api-key",
+    "cookie",
+    "set-cookie",
+];
+
+impl std::fmt::Debug for RecordedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let shown = if CREDENTIAL_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+                    "[redacted]"
+                } else {
+                    value.as_str()
+                };
+                (name.as_str(), shown)
+            })
+            .collect();
+        f.debug_struct("RecordedRequest")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("headers", &headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
+    }
 }
 
 /// The running server; stops when dropped.
@@ -168,6 +216,7 @@ impl RecordedRequest {
 pub struct ScriptedServer {
     addr: SocketAddr,
     requests: Arc<Mutex<Vec<RecordedRequest>>>,
+    closed_by_client: Arc<AtomicUsize>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -178,6 +227,8 @@ impl ScriptedServer {
         let addr = listener.local_addr()?;
         let requests = Arc::new(Mutex::new(Vec::new()));
         let recorded = requests.clone();
+        let closed_by_client = Arc::new(AtomicUsize::new(0));
+        let closed = closed_by_client.clone();
         let task = tokio::spawn(async move {
             let mut served = 0usize;
             loop {
@@ -191,14 +242,18 @@ impl ScriptedServer {
                     .unwrap_or_else(|| Script::json(500, "no script"));
                 served += 1;
                 let recorded = recorded.clone();
+                let closed = closed.clone();
                 tokio::spawn(async move {
-                    let _ = serve(socket, script, recorded).await;
+                    if let Ok(Served::ClosedByClient) = serve(socket, script, recorded).await {
+                        closed.fetch_add(1, Ordering::SeqCst);
+                    }
                 });
             }
         });
         Ok(ScriptedServer {
             addr,
             requests,
+            closed_by_client,
             task,
         })
     }
@@ -212,6 +267,21 @@ impl ScriptedServer {
     pub fn requests(&self) -> Vec<RecordedRequest> {
         self.requests.lock().map(|r| r.clone()).unwrap_or_default()
     }
+
+    /// How many connections the client closed before their script ended,
+    /// as noticed during a stall (or by a failed write).
+    pub fn closed_by_client(&self) -> usize {
+        self.closed_by_client.load(Ordering::SeqCst)
+    }
+}
+
+/// How a connection ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Served {
+    /// The script ran to its end (or to its drop).
+    Finished,
+    /// The client closed the connection first.
+    ClosedByClient,
 }
 
 impl Drop for ScriptedServer {
@@ -224,7 +294,7 @@ async fn serve(
     mut socket: TcpStream,
     script: Script,
     recorded: Arc<Mutex<Vec<RecordedRequest>>>,
-) -> std::io::Result<()> {
+) -> std::io::Result<Served> {
     socket.set_nodelay(true)?;
     if let Some(request) = read_request(&mut socket).await?
         && let Ok(mut list) = recorded.lock()
@@ -244,23 +314,45 @@ async fn serve(
     for step in script.steps() {
         match step {
             Step::Write(bytes) => {
-                socket
-                    .write_all(format!("{:x}\r\n", bytes.len()).as_bytes())
-                    .await?;
-                socket.write_all(&bytes).await?;
-                socket.write_all(b"\r\n").await?;
-                socket.flush().await?;
+                let mut frame = format!("{:x}\r\n", bytes.len()).into_bytes();
+                frame.extend_from_slice(&bytes);
+                frame.extend_from_slice(b"\r\n");
+                if socket.write_all(&frame).await.is_err() || socket.flush().await.is_err() {
+                    return Ok(Served::ClosedByClient);
+                }
                 if script.paced {
                     tokio::time::sleep(Duration::from_millis(1)).await;
                 }
             }
-            Step::Stall(duration) => tokio::time::sleep(duration).await,
-            Step::Drop => return Ok(()),
+            Step::Stall(duration) => {
+                if stall(&mut socket, duration).await == Served::ClosedByClient {
+                    return Ok(Served::ClosedByClient);
+                }
+            }
+            Step::Drop => return Ok(Served::Finished),
         }
     }
-    socket.write_all(b"0\r\n\r\n").await?;
-    socket.flush().await?;
-    Ok(())
+    if socket.write_all(b"0\r\n\r\n").await.is_err() || socket.flush().await.is_err() {
+        return Ok(Served::ClosedByClient);
+    }
+    Ok(Served::Finished)
+}
+
+/// Waits `duration`, or less when the client closes the connection (the
+/// request was read whole, so a read that ends means the client left).
+async fn stall(socket: &mut TcpStream, duration: Duration) -> Served {
+    let watch = async {
+        let mut buf = [0u8; 1024];
+        loop {
+            match socket.read(&mut buf).await {
+                Ok(0) | Err(_) => return Served::ClosedByClient,
+                Ok(_) => {}
+            }
+        }
+    };
+    tokio::time::timeout(duration, watch)
+        .await
+        .unwrap_or(Served::Finished)
 }
 
 /// Reads the request head and a `Content-Length` body.
@@ -346,5 +438,23 @@ mod tests {
             })
             .collect();
         assert_eq!(steps, ["ab", "cde", "stall 3ms", "fg", "drop"]);
+    }
+
+    #[test]
+    fn a_recorded_request_prints_no_credential() {
+        let request = RecordedRequest {
+            method: "POST".into(),
+            path: "/v1/chat/completions".into(),
+            headers: vec![
+                ("authorization".into(), "Bearer sk-secret-0123".into()),
+                ("x-goog-api-key".into(), "sk-secret-0123".into()),
+                ("content-type".into(), "application/json".into()),
+            ],
+            body: b"{}".to_vec(),
+        };
+        let printed = format!("{request:?}");
+        assert!(!printed.contains("sk-secret-0123"), "{printed}");
+        assert!(printed.contains("application/json") && printed.contains("authorization"));
+        assert!(request.contains("sk-secret-0123") && !request.contains("sk-other"));
     }
 }

@@ -103,6 +103,7 @@ impl RuntimeBuilder {
             owners: HashMap::new(),
             model_support: Vec::new(),
             manifests: Vec::new(),
+            plugin_manifests: Vec::new(),
             auth_aliases: HashMap::new(),
             text_transforms: TextTransforms::new(),
             config: Arc::new(self.config),
@@ -120,6 +121,9 @@ impl RuntimeBuilder {
             let manifest = entry.manifest().cloned().map(Arc::new);
             if let Some(manifest) = &manifest {
                 runtime.manifests.push(manifest.clone());
+                runtime
+                    .plugin_manifests
+                    .push((plugin_id.clone(), manifest.clone()));
             }
             let mut api = PluginApi::new(&plugin_id);
             entry.register(&mut api);

@@ -133,6 +133,8 @@ pub struct Runtime {
     owners: HashMap<String, usize>,
     model_support: Vec<ModelSupportRule>,
     pub(crate) manifests: Vec<Arc<PluginManifest>>,
+    /// Each plugin entry's manifest, by plugin id.
+    plugin_manifests: Vec<(String, Arc<PluginManifest>)>,
     pub(crate) auth_aliases: HashMap<String, String>,
     pub(crate) text_transforms: TextTransforms,
     pub(crate) config: Arc<Config>,
@@ -302,6 +304,28 @@ impl Runtime {
     /// What registration noticed.
     pub fn diagnostics(&self) -> &[RegistrationDiagnostic] {
         &self.diagnostics
+    }
+
+    /// The manifest of the plugin entry `plugin_id`, when it has one.
+    ///
+    /// ```
+    /// use clawkit_core::{Runtime, define_plugin_entry};
+    /// use clawkit_manifest::PluginManifest;
+    ///
+    /// let manifest = PluginManifest::new("acme-ai");
+    /// let runtime = Runtime::builder()
+    ///     .plugin(define_plugin_entry("acme-ai", Some(manifest), |_| {}))
+    ///     .plugin(define_plugin_entry("bare", None, |_| {}))
+    ///     .build()?;
+    /// assert_eq!(runtime.plugin_manifest("acme-ai").map(|m| m.id.as_str()), Some("acme-ai"));
+    /// assert!(runtime.plugin_manifest("bare").is_none());
+    /// # Ok::<(), clawkit_core::CoreError>(())
+    /// ```
+    pub fn plugin_manifest(&self, plugin_id: &str) -> Option<&PluginManifest> {
+        self.plugin_manifests
+            .iter()
+            .find(|(id, _)| id == plugin_id.trim())
+            .map(|(_, manifest)| manifest.as_ref())
     }
 
     /// The registered provider ids, in registration order.

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod backend;
+mod conformance;
 mod hosted;
 mod ollama;
 mod openai_compatible;

@@ -131,6 +131,17 @@ impl TurnRequest {
         TurnRequest::new(model, Context::user(text))
     }
 
+    /// The model asked for, as given (`provider/model` or a bare id).
+    ///
+    /// ```
+    /// use clawkit_core::TurnRequest;
+    ///
+    /// assert_eq!(TurnRequest::prompt("acme-ai/acme-large", "hi").model(), "acme-ai/acme-large");
+    /// ```
+    pub fn model(&self) -> &str {
+        &self.model
+    }
+
     /// The system prompt.
     pub fn system_prompt(mut self, prompt: impl Into<String>) -> Self {
         self.context.system_prompt = Some(prompt.into());
