@@ -71,6 +71,49 @@ impl Default for HttpConfig {
     }
 }
 
+impl HttpConfig {
+    /// Sets [`connect_timeout`](HttpConfig::connect_timeout).
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sets [`first_byte_timeout`](HttpConfig::first_byte_timeout).
+    pub fn with_first_byte_timeout(mut self, timeout: Duration) -> Self {
+        self.first_byte_timeout = timeout;
+        self
+    }
+
+    /// Sets [`idle_timeout`](HttpConfig::idle_timeout): how long a stream
+    /// may stay silent before it ends with an `idle_timeout` error.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use clawkit_http::{HttpClient, HttpConfig};
+    ///
+    /// let config = HttpConfig::default().with_idle_timeout(Duration::from_millis(300));
+    /// let client = HttpClient::with_config(config)?;
+    /// # let _ = client;
+    /// # Ok::<(), clawkit_http::HttpError>(())
+    /// ```
+    pub fn with_idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
+    /// Sets [`retry`](HttpConfig::retry).
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Sets [`use_system_proxy`](HttpConfig::use_system_proxy).
+    pub fn with_system_proxy(mut self, use_it: bool) -> Self {
+        self.use_system_proxy = use_it;
+        self
+    }
+}
+
 /// An HTTP client for provider calls. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct HttpClient {
