@@ -60,3 +60,19 @@ pub mod prelude {
 #[cfg(doctest)]
 #[doc = include_str!("../docs/transports.md")]
 pub struct TransportsGuide;
+
+/// The guide `docs/writing-a-provider.md`, compiled as doctests against the
+/// `zeta-ai` example it builds.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/writing-a-provider.md")]
+pub struct WritingAProviderGuide;
+
+/// `README.md`, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct Readme;
+
+/// The guide `docs/testing.md`, compiled as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/testing.md")]
+pub struct TestingGuide;
