@@ -81,6 +81,15 @@ pub trait StreamFn: Send + Sync {
     /// Starts the call. Failures arrive as a terminal
     /// [`StreamEvent::Error`], never as a panic or a missing end.
     fn stream(&self, request: StreamRequest) -> EventStream;
+
+    /// What this stream function adds around the one it wraps, outermost
+    /// first, for the hook trace: the [`StreamFnExt`] layers describe
+    /// themselves (`headers x-zeta-client: clawkit (defaults win)`,
+    /// `patch_payload`, …) and their inner layers after them; a plain
+    /// closure or a transport says nothing.
+    fn layers(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 impl<F> StreamFn for F
