@@ -183,12 +183,14 @@ async fn chat(args: &ChatArgs, plugins: &Plugins, prompt: String, trace: &TraceH
 
     let mut out = std::io::stdout().lock();
     let mut outcome = Outcome::Failed("the stream ended without an answer".to_owned());
+    let mut wrote_text = false;
     while let Some(event) = events.next().await {
         let written = if args.events {
             serde_json::to_string(&event)
                 .map_err(std::io::Error::other)
                 .and_then(|line| writeln!(out, "{line}"))
         } else if let StreamEvent::TextDelta { text, .. } = &event {
+            wrote_text = true;
             write!(out, "{text}")
         } else {
             Ok(())
@@ -209,7 +211,8 @@ async fn chat(args: &ChatArgs, plugins: &Plugins, prompt: String, trace: &TraceH
             _ => {}
         }
     }
-    if !args.events {
+    // End the answer's line; print nothing at all when there was none.
+    if !args.events && wrote_text {
         let _ = writeln!(out);
     }
     outcome
