@@ -158,7 +158,7 @@ pub use secret::{ApiKey, REDACTED};
 pub use stream::{
     CacheRetention, Cancellation, Cancelled, EventStream, HeaderPrecedence, Headers,
     HeadersIntoIter, HeadersIter, PayloadPatch, SharedStreamFn, StreamFn, StreamFnExt,
-    StreamOptions, StreamRequest, Terminated, Transports, sanitize_tool_choice,
+    StreamOptions, StreamRequest, Terminated, Transports,
 };
 pub use text::Text;
 pub use text_transform::{Pattern, Replacement, TextTransforms};

@@ -74,8 +74,7 @@ pub trait StreamFnExt {
         V: Into<String>;
 
     /// Patches the request body just before it is sent (after the layers
-    /// inside this one patched it); `tool_choice` is dropped afterwards
-    /// when no tools are left, as every OpenClaw payload patch does.
+    /// inside this one patched it).
     ///
     /// ```
     /// use std::sync::Arc;
