@@ -361,6 +361,20 @@ impl std::fmt::Debug for Turn {
 }
 
 impl Turn {
+    /// The trace entry ([`TraceEntry::hook`](crate::TraceEntry::hook)) the
+    /// turn records when the stream function's events end without a
+    /// terminal event: the turn then ends with a `protocol` error of its
+    /// own, a stand-in, not an error the provider reported. A test can
+    /// tell the two apart with it (the conformance kit of
+    /// `clawkit-testkit` fails an error check that ends in the stand-in).
+    ///
+    /// ```
+    /// use clawkit_core::Turn;
+    ///
+    /// assert_eq!(Turn::MISSING_TERMINAL, "missingTerminalEvent");
+    /// ```
+    pub const MISSING_TERMINAL: &'static str = "missingTerminalEvent";
+
     /// What the stages before the stream decided.
     pub fn report(&self) -> &TurnReport {
         &self.report
