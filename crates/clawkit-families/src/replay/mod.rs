@@ -1,0 +1,1 @@
+//! The replay families (filled in by the families issue).

@@ -1,0 +1,1 @@
+//! The stream families (filled in by the families issue).

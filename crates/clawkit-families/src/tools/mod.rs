@@ -1,0 +1,1 @@
+//! The tools families (filled in by the families issue).

@@ -1,0 +1,1 @@
+//! Native streaming usage compat (filled in by the families issue).
