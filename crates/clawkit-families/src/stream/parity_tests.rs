@@ -322,26 +322,8 @@ const NOT_RUN: &[(&str, &str)] = &[
     ),
 ];
 
-/// Core's `StreamOptions::patch_payload` drops `tool_choice` after a patch
-/// when there are no tools (OpenClaw's 42-hook generation did);
-/// 2026.9.6's `streamWithPayloadPatch` no longer does.
-const CORE_SANITIZES_TOOL_CHOICE: &str =
-    "core drops `tool_choice` without tools after every patch; 2026.9.6 keeps it";
-
 /// Cases that run with a known difference from OpenClaw, and why.
 const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
-    (
-        "stream.kilocode-thinking.adaptive-existing-reasoning",
-        CORE_SANITIZES_TOOL_CHOICE,
-    ),
-    (
-        "stream.moonshot-thinking.k26.pinned-tool",
-        CORE_SANITIZES_TOOL_CHOICE,
-    ),
-    (
-        "stream.moonshot-thinking.k27-code.always",
-        CORE_SANITIZES_TOOL_CHOICE,
-    ),
     (
         "stream.moonshot-thinking.k3.direct",
         "the request level is `xhigh`: clawkit has no `max` (the body's `reasoning_effort: \"max\"` matches)",
@@ -351,15 +333,6 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
         "OpenClaw's `default` route (a model without a base URL) is native OpenAI for provider `openai`; \
          every clawkit model has a base URL",
     ),
-    (
-        "stream.openrouter-thinking.cache-clear",
-        CORE_SANITIZES_TOOL_CHOICE,
-    ),
-    (
-        "stream.openrouter-thinking.cache-off",
-        CORE_SANITIZES_TOOL_CHOICE,
-    ),
-    ("stream.wrapper.tool-stream.on", CORE_SANITIZES_TOOL_CHOICE),
 ];
 
 #[test]

@@ -14,7 +14,8 @@
 //!  4 system   resolveSystemPromptContribution → transformSystemPrompt
 //!  5 history  buildReplayPolicy (or the api's fallback) → generic sanitation
 //!             → sanitizeReplayHistory → validateReplayTurns (or built-in validators)
-//!  6 tools    normalizeToolSchemas → inspectToolSchemas (diagnostics in the report)
+//!  6 tools    normalizeToolSchemas → inspectToolSchemas (diagnostics and changes in
+//!             the report; Runtime::tool_schemas runs this stage alone)
 //!  7 text     input transforms over the system prompt and every message
 //!  8 stream   prepareExtraParams → createStreamFn | transport → options layer
 //!             (temperature, max tokens, isCacheTtlEligible) → wrapStreamFn;
@@ -40,14 +41,14 @@ use crate::event::StreamEvent;
 use crate::hooks::{
     CacheTtlContext, ModelContext, ModelRefContext, ModelSelectedContext, ReasoningOutputMode,
     ReplayHistoryContext, ReplayPolicy, SystemPromptContext, ThinkingContext, ThinkingProfile,
-    ToolSchemaContext, ToolSchemaDiagnostic, TransportKind,
+    ToolSchemaDiagnostic, TransportKind,
 };
 use crate::model::{RuntimeModel, ThinkingLevel};
 use crate::plugin::ProviderPlugin;
 use crate::replay::{
     ReplayChange, fallback_policy, fix_turn_ordering, sanitize_history, validate_turns,
 };
-use crate::runtime::{AuthRequest, Runtime, StreamSetup};
+use crate::runtime::{AuthRequest, Runtime, StreamSetup, ToolSchemaChange};
 use crate::stream::{
     Cancellation, EventStream, HeaderPrecedence, Headers, SharedStreamFn, StreamOptions,
     StreamRequest,
@@ -340,6 +341,8 @@ pub struct TurnReport {
     pub replay_changes: Vec<ReplayChange>,
     /// Problems `inspectToolSchemas` found.
     pub tool_diagnostics: Vec<ToolSchemaDiagnostic>,
+    /// What `normalizeToolSchemas` changed, path by path.
+    pub tool_changes: Vec<ToolSchemaChange>,
     /// Whether prompt-cache retention applies (`isCacheTtlEligible`).
     pub cache_ttl_eligible: bool,
 }
@@ -539,7 +542,8 @@ impl Runtime {
             .history_stage(&model, &request, &mut context, on(recording, trace))
             .await?;
         // 6. tools
-        let tool_diagnostics = self.tools_stage(&model, &mut context, on(recording, trace));
+        let (tool_diagnostics, tool_changes) =
+            self.tools_stage(&model, &mut context, on(recording, trace));
         // 7. input text transforms
         let transforms = self.text_transforms_for(&model.provider);
         let before = recording.then(|| context.clone());
@@ -644,6 +648,7 @@ impl Runtime {
                 replay_policy,
                 replay_changes,
                 tool_diagnostics,
+                tool_changes,
                 cache_ttl_eligible,
             },
             owner,
@@ -758,6 +763,7 @@ impl Runtime {
         // The new user turn is not history: only earlier messages are replayed.
         let mut messages = std::mem::take(&mut context.messages);
         let current = split_current_turn(&mut messages);
+        let given = messages.len();
         let (sanitized, mut changes) = sanitize_history(&policy, messages);
         tracer.value(
             "replayPolicy",
@@ -828,6 +834,18 @@ impl Runtime {
             history = validated;
             changes.extend(more);
         }
+        // What the whole stage did to the history, by rule and count (never
+        // the messages' content).
+        if given > 0 {
+            tracer.value(
+                "replayHistory",
+                Some(provider),
+                &serde_json::json!({
+                    "messages": {"given": given, "sent": history.len()},
+                    "changes": &changes,
+                }),
+            );
+        }
         history.extend(current);
         context.messages = history;
         Ok((policy, changes))
@@ -838,29 +856,11 @@ impl Runtime {
         model: &RuntimeModel,
         context: &mut Context,
         trace: Option<&mut HookTrace>,
-    ) -> Vec<ToolSchemaDiagnostic> {
-        if context.tools.is_empty() {
-            return Vec::new();
-        }
-        let mut tracer = Tracer::new(trace);
-        let provider = model.provider.as_str();
-        let ctx = ToolSchemaContext {
-            model: ModelContext::of(model),
-            tools: context.tools.clone(),
-        };
-        if let Some(tools) = self.with_owner(provider, "normalizeToolSchemas", &mut tracer, |p| {
-            p.normalize_tool_schemas(&ctx)
-        }) {
-            context.tools = tools;
-        }
-        let ctx = ToolSchemaContext {
-            tools: context.tools.clone(),
-            ..ctx
-        };
-        self.with_owner(provider, "inspectToolSchemas", &mut tracer, |p| {
-            p.inspect_tool_schemas(&ctx)
-        })
-        .unwrap_or_default()
+    ) -> (Vec<ToolSchemaDiagnostic>, Vec<ToolSchemaChange>) {
+        let tools = std::mem::take(&mut context.tools);
+        let stage = self.tool_schemas(model, tools, trace);
+        context.tools = stage.tools;
+        (stage.diagnostics, stage.changes)
     }
 }
 
