@@ -248,7 +248,7 @@ fn messages(model: &RuntimeModel, compat: &ResolvedCompat, context: &Context) ->
                 }
                 after_tool_result = false;
             }
-            Message::Assistant { content } => {
+            Message::Assistant { content, .. } => {
                 if let Some(message) = assistant_message(content, compat) {
                     out.push(message);
                 }

@@ -73,7 +73,7 @@ fn input(context: &Context) -> Vec<Value> {
                     items.push(json!({"role": "user", "content": parts}));
                 }
             }
-            Message::Assistant { content } => {
+            Message::Assistant { content, .. } => {
                 let text: String = texts(content).collect();
                 if !text.is_empty() {
                     items.push(json!({"role": "assistant", "content": [{"type": "output_text", "text": text}]}));

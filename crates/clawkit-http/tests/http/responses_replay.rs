@@ -134,6 +134,7 @@ async fn the_request_body_snapshot() {
             arguments: json!({"city": "Paris"}),
             signature: None,
         }],
+        stop_reason: None,
     });
     context.messages.push(Message::ToolResult {
         tool_call_id: "call_1".into(),
