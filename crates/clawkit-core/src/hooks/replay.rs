@@ -167,3 +167,15 @@ pub struct ReplayHistoryContext {
     /// Tools that may appear in the history.
     pub allowed_tool_names: Option<Vec<String>>,
 }
+
+impl ReplayHistoryContext {
+    /// The history of a model, without a session or a tool list.
+    pub fn new(model: ModelContext, messages: Vec<Message>) -> Self {
+        ReplayHistoryContext {
+            model,
+            session_id: None,
+            messages,
+            allowed_tool_names: None,
+        }
+    }
+}

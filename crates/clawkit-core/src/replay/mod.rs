@@ -63,8 +63,8 @@ pub use self::pairing::{
     missing_tool_result, repair_tool_use_result_pairing, sanitize_tool_call_inputs,
 };
 pub use self::policy::{
-    binds_claude_thinking_prefix, claude_model_identity, fallback_policy, is_anthropic_api,
-    is_google_api, is_responses_api, requires_reasoning_content_replay,
+    binds_claude_thinking_prefix, claude_model_identity, claude_reference_id, fallback_policy,
+    is_anthropic_api, is_google_api, is_responses_api, requires_reasoning_content_replay,
     should_drop_claude_thinking_blocks,
 };
 pub use self::responses::{
@@ -77,8 +77,9 @@ pub use self::thinking::{
 };
 pub use self::tool_ids::{ToolCallIdOptions, sanitize_tool_call_id, sanitize_tool_call_ids};
 pub use self::turns::{
-    SESSION_BOOTSTRAP_TEXT, TOOL_CALLS_OMITTED_TEXT, prepend_session_bootstrap,
-    validate_anthropic_turns, validate_gemini_turns, validate_strict_turns,
+    SESSION_BOOTSTRAP_TEXT, TOOL_CALLS_OMITTED_TEXT, merge_consecutive_user_turns,
+    prepend_session_bootstrap, validate_anthropic_turns, validate_gemini_turns,
+    validate_strict_turns,
 };
 
 /// What one rule changed in the history, for the trace.

@@ -289,6 +289,20 @@ impl<'a> PairingOptions<'a> {
             ..PairingOptions::default()
         }
     }
+
+    /// Whether a failed turn is dropped with its results (else kept,
+    /// without synthetic results: `erroredAssistantResultPolicy`
+    /// `"preserve"`).
+    pub fn drop_failed_turns(mut self, drop: bool) -> Self {
+        self.drop_failed_turns = drop;
+        self
+    }
+
+    /// The text of an inserted result.
+    pub fn missing_result_text(mut self, text: &'a str) -> Self {
+        self.missing_result_text = text;
+        self
+    }
 }
 
 /// Puts each tool call's result right after its assistant turn

@@ -71,6 +71,16 @@ pub fn claude_model_identity(model_id: &str) -> String {
     }
 }
 
+/// The id the Claude rules read: the model's `params.canonicalModelId`
+/// when it is a string (a deployment named `my-deployment` serving
+/// `claude-opus-4-1`), else `model_id`.
+pub fn claude_reference_id<'a>(model_id: &'a str, model: Option<&'a RuntimeModel>) -> &'a str {
+    model
+        .and_then(|m| m.params.get("canonicalModelId"))
+        .and_then(|v| v.as_str())
+        .unwrap_or(model_id)
+}
+
 /// Whether `text` at `at` is followed by the end or a character that is
 /// not `[a-z0-9]` (the `(?=$|[^a-z0-9])` of OpenClaw's patterns).
 fn ends_word(text: &str, at: usize) -> bool {
@@ -218,6 +228,7 @@ pub fn fallback_policy(model: &RuntimeModel) -> ReplayPolicy {
         return policy;
     }
     let id = model.id.to_lowercase();
+    let claude_id = claude_reference_id(&id, Some(model));
     if google || anthropic {
         policy.sanitize_mode = Some(SanitizeMode::Full);
     }
@@ -225,8 +236,8 @@ pub fn fallback_policy(model: &RuntimeModel) -> ReplayPolicy {
     policy.tool_call_id_mode = Some(ToolCallIdMode::Strict);
     if anthropic {
         policy.preserve_signatures = Some(true);
-        policy.append_only_runtime_context = Some(binds_claude_thinking_prefix(&id));
-        if should_drop_claude_thinking_blocks(&id)
+        policy.append_only_runtime_context = Some(binds_claude_thinking_prefix(claude_id));
+        if should_drop_claude_thinking_blocks(claude_id)
             || model.compat.supports_reasoning_effort == Some(false)
         {
             policy.drop_thinking_blocks = Some(true);

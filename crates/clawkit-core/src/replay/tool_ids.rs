@@ -34,6 +34,32 @@ pub struct ToolCallIdOptions<'a> {
     pub allowed_tool_names: Option<&'a HashSet<String>>,
 }
 
+impl<'a> ToolCallIdOptions<'a> {
+    /// Sets `preserve_native_anthropic_tool_use_ids`.
+    pub fn preserve_native_anthropic_tool_use_ids(mut self, on: bool) -> Self {
+        self.preserve_native_anthropic_tool_use_ids = on;
+        self
+    }
+
+    /// Sets `duplicate_tool_call_id_style`.
+    pub fn duplicate_tool_call_id_style(mut self, style: Option<&'a str>) -> Self {
+        self.duplicate_tool_call_id_style = style;
+        self
+    }
+
+    /// Sets `preserve_replay_safe_thinking_tool_call_ids`.
+    pub fn preserve_replay_safe_thinking_tool_call_ids(mut self, on: bool) -> Self {
+        self.preserve_replay_safe_thinking_tool_call_ids = on;
+        self
+    }
+
+    /// Sets `allowed_tool_names` (trimmed, lower-cased names).
+    pub fn allowed_tool_names(mut self, names: Option<&'a HashSet<String>>) -> Self {
+        self.allowed_tool_names = names;
+        self
+    }
+}
+
 /// The first `len` hex digits of SHA-256 of `text`.
 pub(crate) fn sha256_hex_prefix(text: &str, len: usize) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";

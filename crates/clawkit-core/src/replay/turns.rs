@@ -124,6 +124,14 @@ pub fn validate_anthropic_turns(
     ReplayChange::of("validateAnthropicTurns", details)
 }
 
+/// Merges consecutive user turns (`mergeConsecutiveUserMessages`, the
+/// last step of [`validate_anthropic_turns`]).
+pub fn merge_consecutive_user_turns(messages: &mut Vec<Message>) -> Option<ReplayChange> {
+    let mut details = Vec::new();
+    merge_runs(messages, "user", merge_user, &mut details);
+    ReplayChange::of("mergeConsecutiveUserMessages", details)
+}
+
 /// Merges any consecutive messages of the same role, tool results apart
 /// (the design's `validateStrictTurns`, for servers like MiniMax that want
 /// strict alternation). Not part of OpenClaw 2026.9.6's policy pipeline: a
