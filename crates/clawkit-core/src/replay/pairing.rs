@@ -1,7 +1,7 @@
 //! Tool calls and their results: the call inputs (`sanitizeToolCallInputs`)
 //! and the call/result pairing repair (`repairToolUseResultPairing`).
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, HashSet};
 
 use crate::context::{ContentBlock, Message};
 
@@ -23,11 +23,14 @@ pub fn missing_tool_result(id: &str, name: &str, text: &str) -> Message {
     }
 }
 
-/// Whether `message` is a synthetic result [`missing_tool_result`] made
-/// with the default text (`isSyntheticMissingToolResult`).
-fn is_synthetic(message: &Message) -> bool {
-    matches!(message, Message::ToolResult { is_error: true, content, .. }
-        if content.iter().any(|b| matches!(b, ContentBlock::Text { text } if text == MISSING_TOOL_RESULT_TEXT)))
+/// Whether `message`, read as a result (`legacy`: adopted by the only
+/// call of its turn, so an error), is a synthetic result
+/// [`missing_tool_result`] made with the default text
+/// (`isSyntheticMissingToolResult`).
+fn is_synthetic_as(message: &Message, legacy: bool) -> bool {
+    matches!(message, Message::ToolResult { is_error, content, .. }
+        if (*is_error || legacy)
+            && content.iter().any(|b| matches!(b, ContentBlock::Text { text } if text == MISSING_TOOL_RESULT_TEXT)))
 }
 
 /// The id a result answers, trimmed (`extractToolResultId`).
@@ -40,77 +43,67 @@ fn result_id(message: &Message) -> Option<&str> {
     }
 }
 
+/// A result as a frame reads it: its message, and the call id it adopts
+/// when it has none and its turn made exactly one call
+/// (`normalizeLegacyToolResultId`).
+#[derive(Debug, Clone, Copy)]
+struct Source<'a> {
+    index: usize,
+    legacy: Option<&'a str>,
+}
+
+impl<'a> Source<'a> {
+    fn read(messages: &'a [Message], index: usize, calls: &[Occurrence<'a>]) -> Self {
+        let message = &messages[index];
+        let mut legacy = None;
+        if let (None, [call], Message::ToolResult { tool_name, .. }) =
+            (result_id(message), calls, message)
+        {
+            let (result_name, call_name) = (tool_name.trim(), call.name.trim());
+            if result_name.is_empty() || call_name.is_empty() || result_name == call_name {
+                legacy = Some(call.id);
+            }
+        }
+        Source { index, legacy }
+    }
+
+    fn id(&self, messages: &'a [Message]) -> Option<&'a str> {
+        self.legacy.or_else(|| result_id(&messages[self.index]))
+    }
+
+    fn synthetic(&self, messages: &[Message]) -> bool {
+        is_synthetic_as(&messages[self.index], self.legacy.is_some())
+    }
+}
+
 /// One tool call of an assistant turn and the result found for it.
 #[derive(Debug)]
-struct Occurrence {
-    id: String,
-    name: String,
+struct Occurrence<'a> {
+    id: &'a str,
+    name: &'a str,
     content_index: usize,
-    result: Option<Message>,
-    source: Option<usize>,
+    result: Option<Source<'a>>,
 }
 
 /// An assistant turn with tool calls and the messages up to the next one.
 #[derive(Debug)]
-struct Frame {
+struct Frame<'a> {
     start: usize,
     end: usize,
-    occurrences: Vec<Occurrence>,
+    occurrences: Vec<Occurrence<'a>>,
     remainder: Vec<usize>,
-    unclaimed: Vec<(Message, Option<String>)>,
+    unclaimed: Vec<Source<'a>>,
     failed: bool,
 }
 
 /// What [`classify`] found.
-struct Classified {
-    frames: Vec<Frame>,
+struct Classified<'a> {
+    frames: Vec<Frame<'a>>,
     details: Vec<String>,
 }
 
-/// The result with a trimmed tool name, else the call's, else `unknown`
-/// (`normalizeToolResultName`).
-fn named(mut result: Message, fallback: &str) -> Message {
-    if let Message::ToolResult { tool_name, .. } = &mut result {
-        let trimmed = tool_name.trim();
-        if !trimmed.is_empty() {
-            if trimmed.len() != tool_name.len() {
-                *tool_name = trimmed.to_owned();
-            }
-        } else if !fallback.trim().is_empty() {
-            *tool_name = fallback.trim().to_owned();
-        } else {
-            *tool_name = "unknown".to_owned();
-        }
-    }
-    result
-}
-
-/// A result without an id in a turn of exactly one call is that call's,
-/// marked as an error (`normalizeLegacyToolResultId`).
-fn legacy_id(mut result: Message, calls: &[Occurrence]) -> Message {
-    if result_id(&result).is_some() || calls.len() != 1 {
-        return result;
-    }
-    let call = &calls[0];
-    if let Message::ToolResult {
-        tool_call_id,
-        tool_name,
-        is_error,
-        ..
-    } = &mut result
-    {
-        let (result_name, call_name) = (tool_name.trim(), call.name.trim());
-        if !result_name.is_empty() && !call_name.is_empty() && result_name != call_name {
-            return result;
-        }
-        *tool_call_id = call.id.clone();
-        *is_error = true;
-    }
-    result
-}
-
 /// Sorts every result to the call it answers (`classifyToolUseResultPairing`).
-fn classify(messages: &[Message]) -> Classified {
+fn classify(messages: &[Message]) -> Classified<'_> {
     let starts: Vec<usize> = messages
         .iter()
         .enumerate()
@@ -124,67 +117,53 @@ fn classify(messages: &[Message]) -> Classified {
         let Message::Assistant { content, .. } = &messages[start] else {
             continue;
         };
-        let occurrences: Vec<Occurrence> = content
+        let mut occurrences: Vec<Occurrence<'_>> = content
             .iter()
             .enumerate()
             .filter_map(|(content_index, block)| match block {
                 ContentBlock::ToolCall { id, name, .. } if !id.is_empty() => Some(Occurrence {
-                    id: id.clone(),
-                    name: name.clone(),
+                    id,
+                    name,
                     content_index,
                     result: None,
-                    source: None,
                 }),
                 _ => None,
             })
             .collect();
-        let mut pending: HashMap<&str, VecDeque<usize>> = HashMap::new();
-        for (at, occurrence) in occurrences.iter().enumerate() {
-            pending.entry(&occurrence.id).or_default().push_back(at);
-        }
-        let mut claims: Vec<(usize, Message, usize)> = Vec::new();
-        let mut synthetic: HashMap<String, VecDeque<usize>> = HashMap::new();
         let mut remainder = Vec::new();
         let mut unclaimed = Vec::new();
-        for (index, message) in messages.iter().enumerate().take(end).skip(start + 1) {
-            if !matches!(message, Message::ToolResult { .. }) {
+        let mut synthetic: Vec<usize> = Vec::new();
+        for index in start + 1..end {
+            if !matches!(messages[index], Message::ToolResult { .. }) {
                 remainder.push(index);
                 continue;
             }
-            let normalized = legacy_id(message.clone(), &occurrences);
-            let id = result_id(&normalized).map(str::to_owned);
-            let claimed = id
-                .as_deref()
-                .and_then(|id| pending.get_mut(id))
-                .and_then(VecDeque::pop_front);
+            let source = Source::read(messages, index, &occurrences);
+            let id = source.id(messages);
+            let claimed = id.and_then(|id| {
+                occurrences
+                    .iter()
+                    .position(|o| o.id == id && o.result.is_none())
+            });
             if let Some(at) = claimed {
-                if is_synthetic(&normalized) {
-                    synthetic
-                        .entry(occurrences[at].id.clone())
-                        .or_default()
-                        .push_back(claims.len());
+                occurrences[at].result = Some(source);
+                if source.synthetic(messages) {
+                    synthetic.push(at);
                 }
-                claims.push((at, normalized, index));
                 continue;
             }
             let Some(id) = id.filter(|id| occurrences.iter().any(|o| o.id == *id)) else {
-                let id = result_id(&normalized).map(str::to_owned);
-                unclaimed.push((normalized, id));
+                unclaimed.push(source);
                 continue;
             };
             details.push(format!("dropped duplicate result for {id}"));
-            if !is_synthetic(&normalized)
-                && let Some(replaced) = synthetic.get_mut(&id).and_then(VecDeque::pop_front)
+            // A real result replaces a synthetic one of the same id.
+            if !source.synthetic(messages)
+                && let Some(slot) = synthetic.iter().position(|&at| occurrences[at].id == id)
             {
-                claims[replaced].1 = normalized;
-                claims[replaced].2 = index;
+                let at = synthetic.remove(slot);
+                occurrences[at].result = Some(source);
             }
-        }
-        let mut occurrences = occurrences;
-        for (at, result, index) in claims {
-            let occurrence = &mut occurrences[at];
-            occurrence.result = Some(named(result, &occurrence.name));
-            occurrence.source = Some(index);
         }
         frames.push(Frame {
             start,
@@ -197,31 +176,32 @@ fn classify(messages: &[Message]) -> Classified {
     }
     // A result displaced past a later assistant turn goes back to the one
     // call still waiting for it; any other is an orphan.
-    let mut unresolved: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+    let mut unresolved: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
     for number in 0..frames.len() {
         for (at, occurrence) in frames[number].occurrences.iter().enumerate() {
-            if occurrence.result.as_ref().is_none_or(is_synthetic) {
+            if occurrence.result.is_none_or(|r| r.synthetic(messages)) {
                 unresolved
-                    .entry(occurrence.id.clone())
+                    .entry(occurrence.id)
                     .or_default()
                     .push((number, at));
             }
         }
-        for (result, id) in std::mem::take(&mut frames[number].unclaimed) {
+        for source in std::mem::take(&mut frames[number].unclaimed) {
+            let id = source.id(messages);
+            let incoming_synthetic = source.synthetic(messages);
             let candidates: Vec<(usize, usize)> = id
-                .as_deref()
                 .and_then(|id| unresolved.get(id))
                 .map(|list| {
                     list.iter()
                         .copied()
-                        .filter(|&(f, o)| match &frames[f].occurrences[o].result {
+                        .filter(|&(f, o)| match frames[f].occurrences[o].result {
                             None => true,
-                            Some(existing) => is_synthetic(existing) && !is_synthetic(&result),
+                            Some(existing) => existing.synthetic(messages) && !incoming_synthetic,
                         })
                         .collect()
                 })
                 .unwrap_or_default();
-            let label = id.as_deref().unwrap_or("(no id)");
+            let label = id.unwrap_or("(no id)");
             let [(f, o)] = candidates[..] else {
                 details.push(format!("dropped orphan result for {label}"));
                 continue;
@@ -231,7 +211,7 @@ fn classify(messages: &[Message]) -> Classified {
                 details.push(format!("dropped duplicate result for {label}"));
             }
             details.push(format!("moved result for {label} after its call"));
-            occurrence.result = Some(named(result, &occurrence.name));
+            occurrence.result = Some(source);
         }
     }
     Classified { frames, details }
@@ -249,15 +229,59 @@ pub(crate) fn completed_tool_calls(messages: &[Message]) -> HashSet<(usize, usiz
     let mut completed = HashSet::new();
     for frame in classify(messages).frames {
         for occurrence in frame.occurrences {
-            let real = occurrence
-                .source
-                .is_some_and(|s| !is_synthetic(&messages[s]));
-            if real {
+            // OpenClaw reads the source message as stored here.
+            if occurrence
+                .result
+                .is_some_and(|r| !is_synthetic_as(&messages[r.index], false))
+            {
                 completed.insert((frame.start, occurrence.content_index));
             }
         }
     }
     completed
+}
+
+/// How the repaired history is put together from the original.
+enum Piece {
+    /// The message at this index, as it was.
+    Keep(usize),
+    /// The result at this index: adopting `legacy` as its id, named after
+    /// `call_name` when it has no name.
+    Result {
+        index: usize,
+        legacy: Option<String>,
+        call_name: String,
+    },
+    /// A synthetic result.
+    Missing(Message),
+}
+
+/// The result with a trimmed tool name, else the call's, else `unknown`
+/// (`normalizeToolResultName`), and the legacy id adopted.
+fn finish_result(mut result: Message, legacy: Option<String>, call_name: &str) -> Message {
+    if let Message::ToolResult {
+        tool_call_id,
+        tool_name,
+        is_error,
+        ..
+    } = &mut result
+    {
+        if let Some(id) = legacy {
+            *tool_call_id = id;
+            *is_error = true;
+        }
+        let trimmed = tool_name.trim();
+        if !trimmed.is_empty() {
+            if trimmed.len() != tool_name.len() {
+                *tool_name = trimmed.to_owned();
+            }
+        } else if !call_name.trim().is_empty() {
+            *tool_name = call_name.trim().to_owned();
+        } else {
+            *tool_name = "unknown".to_owned();
+        }
+    }
+    result
 }
 
 /// Options of [`repair_tool_use_result_pairing`].
@@ -331,67 +355,99 @@ pub fn repair_tool_use_result_pairing(
     messages: &mut Vec<Message>,
     options: &PairingOptions<'_>,
 ) -> Option<ReplayChange> {
-    let Classified {
-        frames,
-        mut details,
-    } = classify(messages);
-    let mut out: Vec<Message> = Vec::with_capacity(messages.len());
-    let mut cursor = 0;
-    let unframed = |from: usize, to: usize, out: &mut Vec<Message>, details: &mut Vec<String>| {
-        for message in &messages[from..to] {
-            if matches!(message, Message::ToolResult { .. }) {
-                let label = result_id(message).unwrap_or("(no id)");
-                details.push(format!("dropped orphan result for {label}"));
+    let (pieces, mut details) = {
+        let Classified { frames, details } = classify(messages);
+        let mut details = details;
+        let mut pieces: Vec<Piece> = Vec::with_capacity(messages.len());
+        let mut cursor = 0;
+        let unframed =
+            |from: usize, to: usize, pieces: &mut Vec<Piece>, details: &mut Vec<String>| {
+                for (index, message) in messages.iter().enumerate().take(to).skip(from) {
+                    if matches!(message, Message::ToolResult { .. }) {
+                        let label = result_id(message).unwrap_or("(no id)");
+                        details.push(format!("dropped orphan result for {label}"));
+                    } else {
+                        pieces.push(Piece::Keep(index));
+                    }
+                }
+            };
+        for frame in frames {
+            unframed(cursor, frame.start, &mut pieces, &mut details);
+            cursor = frame.end;
+            if frame.failed && options.drop_failed_turns {
+                details.push(format!(
+                    "dropped the failed turn at message {} with its results",
+                    frame.start
+                ));
             } else {
-                out.push(message.clone());
-            }
-        }
-    };
-    for frame in frames {
-        unframed(cursor, frame.start, &mut out, &mut details);
-        cursor = frame.end;
-        if frame.failed && options.drop_failed_turns {
-            details.push(format!(
-                "dropped the failed turn at message {} with its results",
-                frame.start
-            ));
-        } else {
-            out.push(messages[frame.start].clone());
-            for occurrence in frame.occurrences {
-                match occurrence.result {
-                    Some(result) => out.push(result),
-                    None if frame.failed => {}
-                    None => {
-                        details.push(format!("inserted a result for {}", occurrence.id));
-                        out.push(missing_tool_result(
-                            &occurrence.id,
-                            &occurrence.name,
-                            options.missing_result_text,
-                        ));
+                pieces.push(Piece::Keep(frame.start));
+                for occurrence in frame.occurrences {
+                    match occurrence.result {
+                        Some(source) => pieces.push(Piece::Result {
+                            index: source.index,
+                            legacy: source.legacy.map(str::to_owned),
+                            call_name: occurrence.name.to_owned(),
+                        }),
+                        None if frame.failed => {}
+                        None => {
+                            details.push(format!("inserted a result for {}", occurrence.id));
+                            pieces.push(Piece::Missing(missing_tool_result(
+                                occurrence.id,
+                                occurrence.name,
+                                options.missing_result_text,
+                            )));
+                        }
                     }
                 }
             }
+            pieces.extend(frame.remainder.into_iter().map(Piece::Keep));
         }
-        out.extend(frame.remainder.into_iter().map(|at| messages[at].clone()));
+        unframed(cursor, messages.len(), &mut pieces, &mut details);
+        (pieces, details)
+    };
+    let in_order = pieces.len() == messages.len()
+        && pieces
+            .iter()
+            .enumerate()
+            .all(|(at, piece)| matches!(piece, Piece::Keep(i) | Piece::Result { index: i, .. } if *i == at));
+    let mut slots: Vec<Option<Message>> = std::mem::take(messages).into_iter().map(Some).collect();
+    let mut renamed = false;
+    for piece in pieces {
+        let message = match piece {
+            Piece::Keep(index) => slots[index].take(),
+            Piece::Result {
+                index,
+                legacy,
+                call_name,
+            } => slots[index].take().map(|result| {
+                renamed |= legacy.is_some()
+                    || matches!(&result, Message::ToolResult { tool_name, .. }
+                        if tool_name.trim().is_empty() || tool_name.trim().len() != tool_name.len());
+                finish_result(result, legacy, &call_name)
+            }),
+            Piece::Missing(message) => Some(message),
+        };
+        messages.extend(message);
     }
-    unframed(cursor, messages.len(), &mut out, &mut details);
-    if details.is_empty() && out != *messages {
+    if details.is_empty() && !in_order {
         details.push("moved results after their calls".to_owned());
     }
-    *messages = out;
+    if details.is_empty() && renamed {
+        details.push("named results after their calls".to_owned());
+    }
     ReplayChange::of("repairToolUseResultPairing", details)
 }
 
 /// Whether a result that follows the turn at `index` (up to the next turn
 /// with tool calls) comes after another message
 /// (`collectFollowingToolResults(…).displaced`).
-fn displaced_results(messages: &[Message], index: usize, calls: &[Occurrence]) -> bool {
+fn displaced_results(messages: &[Message], index: usize, calls: &[Occurrence<'_>]) -> bool {
     let mut other = false;
-    for message in &messages[index + 1..] {
+    for (at, message) in messages.iter().enumerate().skip(index + 1) {
         match message {
             Message::Assistant { content, .. } if has_call(content) => break,
             Message::ToolResult { .. } => {
-                if other && result_id(&legacy_id(message.clone(), calls)).is_some() {
+                if other && Source::read(messages, at, calls).id(messages).is_some() {
                     return true;
                 }
             }
@@ -413,121 +469,136 @@ pub fn sanitize_tool_call_inputs(
     allowed: Option<&HashSet<String>>,
     provider_owned_thinking: bool,
 ) -> Option<ReplayChange> {
-    let completed = completed_tool_calls(messages);
     let mut details = Vec::new();
-    let mut preserved_ids: HashSet<String> = HashSet::new();
-    let mut prior_ids: HashSet<String> = HashSet::new();
-    let mut out = Vec::with_capacity(messages.len());
-    for (at, message) in messages.iter().enumerate() {
-        let Message::Assistant { content, .. } = message else {
-            out.push(message.clone());
-            continue;
-        };
-        let calls = || {
-            content.iter().filter_map(|b| match b {
-                ContentBlock::ToolCall { id, .. } if !id.is_empty() => Some(id.as_str()),
-                _ => None,
-            })
-        };
-        let call_count = content
-            .iter()
-            .filter(|b| matches!(b, ContentBlock::ToolCall { .. }))
-            .count();
-        let thinking = content
-            .iter()
-            .any(|b| matches!(b, ContentBlock::Thinking { .. }));
-        if provider_owned_thinking && thinking && call_count > 0 {
-            let occurrences: Vec<Occurrence> = content
-                .iter()
-                .filter_map(|b| match b {
-                    ContentBlock::ToolCall { id, name, .. } if !id.is_empty() => Some(Occurrence {
-                        id: id.clone(),
-                        name: name.clone(),
-                        content_index: 0,
-                        result: None,
-                        source: None,
-                    }),
+    // Per message: None = keep, Some(None) = drop, Some(Some(content)) = edit.
+    let mut edits: Vec<(usize, Option<Vec<ContentBlock>>)> = Vec::new();
+    {
+        let completed = completed_tool_calls(messages);
+        let mut preserved_ids: HashSet<&str> = HashSet::new();
+        let mut prior_ids: HashSet<&str> = HashSet::new();
+        for (at, message) in messages.iter().enumerate() {
+            let Message::Assistant { content, .. } = message else {
+                continue;
+            };
+            let ids = || {
+                content.iter().filter_map(|b| match b {
+                    ContentBlock::ToolCall { id, .. } if !id.is_empty() => Some(id.as_str()),
                     _ => None,
                 })
-                .collect();
-            let displaced = displaced_results(messages, at, &occurrences);
-            let safe = replay_safe_turn(content, at, allowed, &completed)
-                && calls().all(|id| {
-                    !preserved_ids.contains(id) && (!displaced || !prior_ids.contains(id))
-                });
-            if safe {
-                for id in calls() {
-                    preserved_ids.insert(id.to_owned());
-                    prior_ids.insert(id.to_owned());
+            };
+            let has_calls = content
+                .iter()
+                .any(|b| matches!(b, ContentBlock::ToolCall { .. }));
+            let thinking = content
+                .iter()
+                .any(|b| matches!(b, ContentBlock::Thinking { .. }));
+            if provider_owned_thinking && thinking && has_calls {
+                let calls: Vec<Occurrence<'_>> = content
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(content_index, b)| match b {
+                        ContentBlock::ToolCall { id, name, .. } if !id.is_empty() => {
+                            Some(Occurrence {
+                                id,
+                                name,
+                                content_index,
+                                result: None,
+                            })
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let displaced = displaced_results(messages, at, &calls);
+                let safe = replay_safe_turn(content, at, allowed, &completed)
+                    && ids().all(|id| {
+                        !preserved_ids.contains(id) && (!displaced || !prior_ids.contains(id))
+                    });
+                if safe {
+                    preserved_ids.extend(ids());
+                    prior_ids.extend(ids());
+                } else {
+                    details.push(format!(
+                        "dropped message {at}: signed thinking with tool calls that cannot be replayed"
+                    ));
+                    edits.push((at, None));
                 }
-                out.push(message.clone());
-            } else {
-                details.push(format!(
-                    "dropped message {at}: signed thinking with tool calls that cannot be replayed"
-                ));
-            }
-            continue;
-        }
-        let mut kept = Vec::with_capacity(content.len());
-        let mut changed = false;
-        for (index, block) in content.iter().enumerate() {
-            let ContentBlock::ToolCall {
-                id,
-                name,
-                arguments,
-                signature,
-            } = block
-            else {
-                kept.push(block.clone());
-                continue;
-            };
-            let allowed = if completed.contains(&(at, index)) {
-                None
-            } else {
-                allowed
-            };
-            if arguments.is_null()
-                || id.trim().is_empty()
-                || !is_allowed_tool_call_name(name, allowed)
-            {
-                details.push(format!("dropped call {id:?} of {name:?}"));
-                changed = true;
                 continue;
             }
-            let trimmed = name.trim();
-            if trimmed.len() != name.len() {
-                details.push(format!("trimmed the name of call {id}"));
-                changed = true;
-                kept.push(ContentBlock::ToolCall {
-                    id: id.clone(),
-                    name: trimmed.to_owned(),
-                    arguments: arguments.clone(),
-                    signature: signature.clone(),
-                });
-            } else {
-                kept.push(block.clone());
+            let mut kept: Option<Vec<ContentBlock>> = None;
+            let mut dropped: Vec<&str> = Vec::new();
+            for (index, block) in content.iter().enumerate() {
+                let ContentBlock::ToolCall {
+                    id,
+                    name,
+                    arguments,
+                    signature,
+                } = block
+                else {
+                    if let Some(kept) = &mut kept {
+                        kept.push(block.clone());
+                    }
+                    continue;
+                };
+                let allowed = if completed.contains(&(at, index)) {
+                    None
+                } else {
+                    allowed
+                };
+                let drop = arguments.is_null()
+                    || id.trim().is_empty()
+                    || !is_allowed_tool_call_name(name, allowed);
+                let trimmed = name.trim();
+                if !drop && trimmed.len() == name.len() {
+                    if let Some(kept) = &mut kept {
+                        kept.push(block.clone());
+                    }
+                    continue;
+                }
+                let kept = kept.get_or_insert_with(|| content[..index].to_vec());
+                if drop {
+                    details.push(format!("dropped call {id:?} of {name:?}"));
+                    dropped.push(id);
+                } else {
+                    details.push(format!("trimmed the name of call {id}"));
+                    kept.push(ContentBlock::ToolCall {
+                        id: id.clone(),
+                        name: trimmed.to_owned(),
+                        arguments: arguments.clone(),
+                        signature: signature.clone(),
+                    });
+                }
+            }
+            match kept {
+                Some(kept) if kept.is_empty() => {
+                    details.push(format!("dropped message {at}, left empty"));
+                    edits.push((at, None));
+                }
+                Some(kept) => {
+                    prior_ids.extend(ids().filter(|id| !dropped.contains(id)));
+                    edits.push((at, Some(kept)));
+                }
+                None => prior_ids.extend(ids()),
             }
         }
-        if changed && kept.is_empty() {
-            details.push(format!("dropped message {at}, left empty"));
-            continue;
-        }
-        let mut message = message.clone();
-        if changed {
-            *message.content_mut() = kept;
-        }
-        prior_ids.extend(calls_of(&message).map(str::to_owned));
-        out.push(message);
     }
-    *messages = out;
+    if edits.is_empty() {
+        return ReplayChange::of("sanitizeToolCallInputs", details);
+    }
+    let mut edits = edits.into_iter().peekable();
+    let mut at = 0;
+    messages.retain_mut(|message| {
+        let index = at;
+        at += 1;
+        match edits.next_if(|(i, _)| *i == index) {
+            Some((_, None)) => false,
+            Some((_, Some(content))) => {
+                *message.content_mut() = content;
+                true
+            }
+            None => true,
+        }
+    });
     ReplayChange::of("sanitizeToolCallInputs", details)
-}
-
-fn calls_of(message: &Message) -> impl Iterator<Item = &str> {
-    message.content().iter().filter_map(|b| match b {
-        ContentBlock::ToolCall { id, .. } if !id.is_empty() => Some(id.as_str()),
-        _ => None,
-    })
 }
 
 /// `isReplaySafeThinkingAssistantTurn`: every call has arguments, a unique
