@@ -248,3 +248,33 @@ async fn encrypted_reasoning_survives_into_the_next_request_of_the_tool_loop() {
         ])
     );
 }
+
+#[tokio::test]
+async fn a_reasoning_item_without_summary_still_carries_its_encrypted_content() {
+    let sse = [
+        r#"{"type":"response.created","response":{"id":"resp_3","model":"gpt-5-mini","output":[]}}"#,
+        r#"{"type":"response.output_item.added","output_index":0,"item":{"id":"rs_3","type":"reasoning","summary":[]}}"#,
+        r#"{"type":"response.output_item.done","output_index":0,"item":{"id":"rs_3","type":"reasoning","summary":[],"encrypted_content":"gAAAA3=="}}"#,
+        r#"{"type":"response.completed","response":{"id":"resp_3","model":"gpt-5-mini","output":[],"usage":{"input_tokens":1,"output_tokens":1}}}"#,
+    ]
+    .iter()
+    .map(|data| format!("data: {data}\n\n"))
+    .collect::<String>();
+    let (events, _) = run(
+        Script::sse(sse.into_bytes()),
+        Context::user("hi"),
+        StreamOptions::default(),
+    )
+    .await;
+    assert_contract(&events);
+    let signature = events.iter().find_map(|e| match e {
+        StreamEvent::ReasoningEnd {
+            text, signature, ..
+        } if text.is_empty() => signature.clone(),
+        _ => None,
+    });
+    assert_eq!(
+        signature.as_deref(),
+        Some(r#"{"id":"rs_3","type":"reasoning","summary":[],"encrypted_content":"gAAAA3=="}"#)
+    );
+}
