@@ -255,7 +255,10 @@ fn assistant(
             "an assistant message needs \"content\", \"tool_calls\", \"reasoning_content\" or \"reasoning_signature\"",
         ));
     }
-    Ok(Message::Assistant { content })
+    Ok(Message::Assistant {
+        content,
+        stop_reason: None,
+    })
 }
 
 /// One entry of `tool_calls`.
@@ -397,7 +400,8 @@ mod tests {
                             arguments: json!({"city": "Paris"}),
                             signature: Some("dHM=".to_owned())
                         },
-                    ]
+                    ],
+                    stop_reason: None
                 },
                 Message::ToolResult {
                     tool_call_id: "call_1".to_owned(),
@@ -406,13 +410,15 @@ mod tests {
                     is_error: false
                 },
                 Message::Assistant {
-                    content: vec![ContentBlock::text("18°C."), ContentBlock::text("No more.")]
+                    content: vec![ContentBlock::text("18°C."), ContentBlock::text("No more.")],
+                    stop_reason: None
                 },
                 Message::Assistant {
                     content: vec![ContentBlock::Thinking {
                         thinking: String::new(),
                         signature: Some("redacted-only".to_owned())
-                    }]
+                    }],
+                    stop_reason: None
                 },
             ]
         );
@@ -425,7 +431,7 @@ mod tests {
             {"role": "tool", "tool_call_id": "elsewhere", "name": "lookup", "content": [{"type": "text", "text": "ok"}]}
         ]))
         .unwrap();
-        let Message::Assistant { content } = &history.messages[0] else {
+        let Message::Assistant { content, .. } = &history.messages[0] else {
             panic!("{history:?}")
         };
         assert!(

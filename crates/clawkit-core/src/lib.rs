@@ -115,7 +115,7 @@ mod macros;
 mod model;
 mod output_text;
 mod plugin;
-mod replay;
+pub mod replay;
 mod runtime;
 mod secret;
 mod stream;
@@ -147,7 +147,8 @@ pub use plugin::{
     SingleProviderBuilder, SingleProviderPluginEntry, StaticProviderBuilder, define_plugin_entry,
 };
 pub use replay::{
-    ReplayChange, fallback_policy, fix_turn_ordering, sanitize_history, validate_turns,
+    ReplayChange, ReplayTarget, fallback_policy, finish_sanitation, fix_turn_ordering,
+    sanitize_history, validate_turns,
 };
 pub use runtime::{
     AuthRequest, DEFAULT_CATALOG_TIMEOUT, ModelRef, PreparedStreamFn,

@@ -64,6 +64,7 @@ fn rich_context() -> Context {
                 signature: None,
             },
         ],
+        stop_reason: None,
     });
     context.messages.push(Message::ToolResult {
         tool_call_id: "call_1".into(),

@@ -46,7 +46,8 @@ use crate::hooks::{
 use crate::model::{RuntimeModel, ThinkingLevel};
 use crate::plugin::ProviderPlugin;
 use crate::replay::{
-    ReplayChange, fallback_policy, fix_turn_ordering, sanitize_history, validate_turns,
+    ReplayChange, ReplayTarget, fallback_policy, finish_sanitation, sanitize_history,
+    validate_turns,
 };
 use crate::runtime::{AuthRequest, Runtime, StreamSetup, ToolSchemaChange};
 use crate::stream::{
@@ -331,13 +332,11 @@ pub struct TurnReport {
     pub thinking: ThinkingDecision,
     /// Native reasoning fields, or `<think>` tags in the text.
     pub reasoning_output: ReasoningOutputMode,
-    /// The replay policy in force for the history. Its generic rules that
-    /// clawkit applies today are listed in `replay_changes` when they
-    /// changed something; the family rules (`sanitizeMode` `full`, thought
-    /// signatures, `preserveSignatures`, dangling tool uses) come with the
-    /// replay families.
+    /// The replay policy in force for the history (the provider's
+    /// `buildReplayPolicy` over the defaults, or the api's fallback).
     pub replay_policy: ReplayPolicy,
-    /// What the generic history rules changed.
+    /// What the generic history rules changed, rule by rule and edit by
+    /// edit (see [`crate::replay`]).
     pub replay_changes: Vec<ReplayChange>,
     /// Problems `inspectToolSchemas` found.
     pub tool_diagnostics: Vec<ToolSchemaDiagnostic>,
@@ -758,13 +757,15 @@ impl Runtime {
             p.build_replay_policy(&model_ctx)
         }) {
             Some(partial) => ReplayPolicy::defaults().merged(&partial),
-            None => fallback_policy(&model.api, &model.id),
+            None => fallback_policy(model),
         };
         // The new user turn is not history: only earlier messages are replayed.
         let mut messages = std::mem::take(&mut context.messages);
         let current = split_current_turn(&mut messages);
         let given = messages.len();
-        let (sanitized, mut changes) = sanitize_history(&policy, messages);
+        let allowed: Vec<String> = context.tools.iter().map(|t| t.name.clone()).collect();
+        let target = ReplayTarget::of(model).with_allowed_tool_names(allowed.iter().cloned());
+        let (sanitized, mut changes) = sanitize_history(&policy, &target, messages);
         tracer.value(
             "replayPolicy",
             Some(provider),
@@ -774,9 +775,9 @@ impl Runtime {
             }),
         );
         let mut history = sanitized;
+        let before_plugin = changes.len();
         let owner = self.owner(provider);
         if let Some(owner) = owner {
-            let allowed: Vec<String> = context.tools.iter().map(|t| t.name.clone()).collect();
             let ctx = ReplayHistoryContext {
                 model: model_ctx.clone(),
                 session_id: request.session_id.clone(),
@@ -803,7 +804,9 @@ impl Runtime {
                     ));
                 }
             }
-            changes.extend(fix_turn_ordering(&policy, &mut history));
+            let (finished, more) = finish_sanitation(&policy, &target, history);
+            history = finished;
+            changes.extend(more);
             let ctx = ReplayHistoryContext {
                 messages: history.clone(),
                 ..ctx
@@ -815,7 +818,7 @@ impl Runtime {
                 }
                 Ok(None) => {
                     tracer.option::<usize>("validateReplayTurns", owner.id(), &None);
-                    let (validated, more) = validate_turns(&policy, history);
+                    let (validated, more) = validate_turns(&policy, &target, history);
                     history = validated;
                     changes.extend(more);
                 }
@@ -829,10 +832,20 @@ impl Runtime {
                 }
             }
         } else {
-            changes.extend(fix_turn_ordering(&policy, &mut history));
-            let (validated, more) = validate_turns(&policy, history);
+            let (finished, more) = finish_sanitation(&policy, &target, history);
+            changes.extend(more);
+            let (validated, more) = validate_turns(&policy, &target, finished);
             history = validated;
             changes.extend(more);
+        }
+        if changes.len() > before_plugin {
+            // What the rules after the plugin's sanitizeReplayHistory did
+            // (assistant-first fix, validators, the Responses repair).
+            tracer.value(
+                "replayTurns",
+                Some(provider),
+                &serde_json::json!({ "changes": &changes[before_plugin..] }),
+            );
         }
         // What the whole stage did to the history, by rule and count (never
         // the messages' content).
