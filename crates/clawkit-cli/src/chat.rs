@@ -6,13 +6,17 @@ use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Args;
+use clap::{Args, ValueEnum};
 use clawkit_core::{
-    Cancellation, CoreError, Env, ErrorKind, StreamEvent, TraceHandle, Turn, TurnRequest,
+    Cancellation, CoreError, Env, ErrorKind, StreamEvent, ThinkingLevel, Tool, TraceHandle, Turn,
+    TurnRequest,
 };
 use futures::StreamExt;
+use serde_json::Value;
 use url::Url;
 
+use crate::history::History;
+use crate::input::InputError;
 use crate::plugin_dir::{self, Failure};
 use crate::runtime::{Plugins, SetupError, block_on, runtime};
 
@@ -31,9 +35,25 @@ pub(crate) struct ChatArgs {
     /// Send the request to this endpoint instead of the provider's.
     #[arg(long, value_name = "URL")]
     base_url: Option<Url>,
-    /// The system prompt.
+    /// The system prompt (after the text of the --history file's system messages).
     #[arg(long, value_name = "TEXT")]
     system: Option<String>,
+    /// Earlier turns: a JSON array of OpenAI-style chat messages (user,
+    /// assistant with tool_calls and reasoning_content, tool, system); the
+    /// prompt is the new user turn after them.
+    #[arg(long, value_name = "FILE")]
+    history: Option<PathBuf>,
+    /// Tools the model may call: a JSON array of {"name", "description",
+    /// "parameters"} or OpenAI's {"type": "function", "function": {…}}.
+    #[arg(long, value_name = "FILE")]
+    tools: Option<PathBuf>,
+    /// The thinking level asked for (clamped to what the model can do).
+    #[arg(long, value_name = "LEVEL", value_enum)]
+    think: Option<Think>,
+    /// An extra param for the turn (repeatable): VALUE is JSON when it
+    /// parses (true, 0.2, "flex", {…}), else the string as written.
+    #[arg(long = "param", value_name = "KEY=VALUE", value_parser = parse_param)]
+    params: Vec<(String, Value)>,
     /// Print every normalized event as one JSON object per line, instead of the text.
     #[arg(long)]
     events: bool,
@@ -42,6 +62,66 @@ pub(crate) struct ChatArgs {
     trace: bool,
     /// The prompt; `-` reads it from stdin.
     prompt: String,
+}
+
+/// `--think LEVEL`: the `/think` levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Think {
+    Off,
+    Minimal,
+    Low,
+    Medium,
+    High,
+    #[value(name = "xhigh")]
+    XHigh,
+    Adaptive,
+}
+
+impl From<Think> for ThinkingLevel {
+    fn from(level: Think) -> Self {
+        match level {
+            Think::Off => ThinkingLevel::Off,
+            Think::Minimal => ThinkingLevel::Minimal,
+            Think::Low => ThinkingLevel::Low,
+            Think::Medium => ThinkingLevel::Medium,
+            Think::High => ThinkingLevel::High,
+            Think::XHigh => ThinkingLevel::XHigh,
+            Think::Adaptive => ThinkingLevel::Adaptive,
+        }
+    }
+}
+
+/// `KEY=VALUE`: the value as JSON when it parses, else as the string written.
+fn parse_param(arg: &str) -> Result<(String, Value), String> {
+    let (key, value) = arg
+        .split_once('=')
+        .ok_or_else(|| "expected KEY=VALUE".to_owned())?;
+    let key = key.trim();
+    if key.is_empty() {
+        return Err("expected KEY=VALUE with a non-empty KEY".to_owned());
+    }
+    let value = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_owned()));
+    Ok((key.to_owned(), value))
+}
+
+/// What the files of `--history` and `--tools` hold, with the prompt.
+struct TurnInput {
+    prompt: String,
+    history: History,
+    tools: Vec<Tool>,
+}
+
+/// Reads `--history` and `--tools`.
+fn read_files(args: &ChatArgs) -> Result<(History, Vec<Tool>), InputError> {
+    let history = match &args.history {
+        Some(file) => crate::history::read(file)?,
+        None => History::default(),
+    };
+    let tools = match &args.tools {
+        Some(file) => crate::tools::read("--tools", file)?,
+        None => Vec::new(),
+    };
+    Ok((history, tools))
 }
 
 /// How a chat ended.
@@ -72,8 +152,20 @@ pub(crate) fn run(args: ChatArgs, plugins: &Plugins) -> ExitCode {
             return ExitCode::from(crate::EXIT_USAGE);
         }
     };
+    let (history, tools) = match read_files(&args) {
+        Ok(read) => read,
+        Err(error) => {
+            eprintln!("clawkit: {error}");
+            return ExitCode::from(crate::EXIT_USAGE);
+        }
+    };
+    let input = TurnInput {
+        prompt,
+        history,
+        tools,
+    };
     let trace = TraceHandle::default();
-    let outcome = block_on(chat(&args, plugins, prompt, &trace))
+    let outcome = block_on(chat(&args, plugins, input, &trace))
         .unwrap_or_else(|e| Outcome::Failed(format!("cannot start: {e}")));
     if args.trace {
         eprintln!("{}", trace.snapshot().render());
@@ -132,16 +224,34 @@ impl From<SetupError> for NotStarted {
 async fn start(
     args: &ChatArgs,
     plugins: &Plugins,
-    prompt: String,
+    input: TurnInput,
     cancellation: &Cancellation,
     trace: &TraceHandle,
 ) -> Result<Turn, NotStarted> {
     let runtime = runtime(Env::from_process(), plugins)?;
+    let TurnInput {
+        prompt,
+        history,
+        tools,
+    } = input;
     let mut request = TurnRequest::prompt(&args.model, prompt)
+        .history(history.messages)
+        .tools(tools)
         .cancellation(cancellation.clone())
         .trace_into(trace.clone());
-    if let Some(system) = &args.system {
-        request = request.system_prompt(system.clone());
+    let system: Vec<String> = history
+        .system
+        .into_iter()
+        .chain(args.system.clone())
+        .collect();
+    if !system.is_empty() {
+        request = request.system_prompt(system.join("\n\n"));
+    }
+    if let Some(level) = args.think {
+        request = request.thinking(level.into());
+    }
+    for (key, value) in &args.params {
+        request = request.param(key.clone(), value.clone());
     }
     if let Some(base_url) = &args.base_url {
         request = request.base_url(base_url.clone());
@@ -161,9 +271,14 @@ fn print_error_event(kind: ErrorKind, message: &str) {
     }
 }
 
-async fn chat(args: &ChatArgs, plugins: &Plugins, prompt: String, trace: &TraceHandle) -> Outcome {
+async fn chat(
+    args: &ChatArgs,
+    plugins: &Plugins,
+    input: TurnInput,
+    trace: &TraceHandle,
+) -> Outcome {
     let cancellation = Cancellation::new();
-    let mut events = match start(args, plugins, prompt, &cancellation, trace).await {
+    let mut events = match start(args, plugins, input, &cancellation, trace).await {
         Ok(turn) => turn,
         Err(NotStarted { kind, message }) => {
             // `--events` promises exactly one `done` or `error`, even here.
@@ -183,12 +298,14 @@ async fn chat(args: &ChatArgs, plugins: &Plugins, prompt: String, trace: &TraceH
 
     let mut out = std::io::stdout().lock();
     let mut outcome = Outcome::Failed("the stream ended without an answer".to_owned());
+    let mut wrote_text = false;
     while let Some(event) = events.next().await {
         let written = if args.events {
             serde_json::to_string(&event)
                 .map_err(std::io::Error::other)
                 .and_then(|line| writeln!(out, "{line}"))
         } else if let StreamEvent::TextDelta { text, .. } = &event {
+            wrote_text = true;
             write!(out, "{text}")
         } else {
             Ok(())
@@ -209,8 +326,68 @@ async fn chat(args: &ChatArgs, plugins: &Plugins, prompt: String, trace: &TraceH
             _ => {}
         }
     }
-    if !args.events {
+    // End the answer's line; print nothing at all when there was none.
+    if !args.events && wrote_text {
         let _ = writeln!(out);
     }
     outcome
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn a_param_is_json_when_it_parses_else_the_string_written() {
+        let parsed = |arg: &str| parse_param(arg).unwrap();
+        assert_eq!(
+            parsed("fastMode=true"),
+            ("fastMode".to_owned(), json!(true))
+        );
+        assert_eq!(
+            parsed("serviceTier=\"flex\""),
+            ("serviceTier".to_owned(), json!("flex"))
+        );
+        assert_eq!(
+            parsed("serviceTier=flex"),
+            ("serviceTier".to_owned(), json!("flex"))
+        );
+        assert_eq!(
+            parsed("temperature=0.2"),
+            ("temperature".to_owned(), json!(0.2))
+        );
+        assert_eq!(parsed("n=007"), ("n".to_owned(), json!("007")));
+        assert_eq!(
+            parsed("stop=[\"a=b\"]"),
+            ("stop".to_owned(), json!(["a=b"]))
+        );
+        assert_eq!(parsed("empty="), ("empty".to_owned(), json!("")));
+        assert!(parse_param("novalue").is_err());
+        assert!(parse_param("=1").is_err());
+    }
+
+    #[test]
+    fn every_think_level_maps_onto_core() {
+        let levels: Vec<ThinkingLevel> = Think::value_variants()
+            .iter()
+            .map(|l| (*l).into())
+            .collect();
+        let names: Vec<Value> = levels
+            .iter()
+            .map(|l| serde_json::to_value(l).unwrap())
+            .collect();
+        let flags: Vec<String> = Think::value_variants()
+            .iter()
+            .filter_map(|l| l.to_possible_value().map(|v| v.get_name().to_owned()))
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                "off", "minimal", "low", "medium", "high", "xhigh", "adaptive"
+            ]
+        );
+        // The flag's name is core's serde name for the same level.
+        assert_eq!(names, flags.iter().map(|f| json!(f)).collect::<Vec<_>>());
+    }
 }

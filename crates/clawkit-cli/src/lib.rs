@@ -16,10 +16,13 @@
 
 mod chat;
 mod doctor;
+mod history;
+mod input;
 mod manifest;
 mod models;
 mod plugin_dir;
 mod runtime;
+mod tools;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -46,9 +49,10 @@ enum Command {
     ///
     /// Exit status: 0 answered, 1 provider or auth error (the message names
     /// the env var to set, or the HTTP status and request id) or an invalid
-    /// --plugin folder, 2 usage (or a --plugin folder that does not exist),
-    /// 130 cancelled with Ctrl-C.
-    Chat(chat::ChatArgs),
+    /// --plugin folder, 2 usage (a --plugin folder that does not exist, a
+    /// missing or malformed --history or --tools file, an unknown --think
+    /// level), 130 cancelled with Ctrl-C.
+    Chat(Box<chat::ChatArgs>),
     /// Check every provider's credentials and local servers; secrets are never printed.
     Doctor,
     /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
@@ -60,6 +64,9 @@ enum Command {
     /// List the models of the built-in providers (and of --plugin folders).
     #[command(subcommand)]
     Models(models::ModelsCommand),
+    /// Check tool schemas against a model's provider.
+    #[command(subcommand)]
+    Tools(tools::ToolsCommand),
 }
 
 /// Exit code for usage errors and paths that do not exist.
@@ -80,7 +87,8 @@ where
     match cli.command {
         Command::Manifest(command) => manifest::run(command),
         Command::Models(command) => models::run(command, &plugins),
-        Command::Chat(args) => chat::run(args, &plugins),
+        Command::Chat(args) => chat::run(*args, &plugins),
+        Command::Tools(command) => tools::run(command, &plugins),
         Command::Doctor => doctor::run(&plugins),
         Command::Completions { shell } => {
             clap_complete::generate(

@@ -72,14 +72,24 @@ pub(crate) fn runtime(env: Env, plugins: &Plugins) -> Result<Runtime, SetupError
         builder = builder.plugin(plugin.clone());
     }
     let runtime = builder.build()?;
+    // The runtime's own registration report says which provider ids a
+    // folder lost, whoever owned them first (even a plugin of the same id).
     for plugin in &plugins.manifest_only {
         for provider in plugin.provider_ids() {
-            match runtime.plugin_of(provider) {
-                Some(owner) if owner != plugin.id() => eprintln!(
-                    "clawkit: warning: {}: provider \"{provider}\" is not registered: plugin \"{owner}\" already provides it",
+            let claimed = format!("provider id \"{provider}\" is already owned by plugin ");
+            for diagnostic in runtime
+                .diagnostics()
+                .iter()
+                .filter(|d| d.plugin_id == plugin.id() && d.message.starts_with(&claimed))
+            {
+                let owner = diagnostic.message[claimed.len()..]
+                    .split(';')
+                    .next()
+                    .unwrap_or_default();
+                eprintln!(
+                    "clawkit: warning: {}: provider \"{provider}\" is not registered: plugin {owner} already provides it",
                     plugin.manifest_file().display()
-                ),
-                _ => {}
+                );
             }
         }
     }

@@ -3,6 +3,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::event::StopReason;
+
 /// What a [`StreamFn`](crate::StreamFn) is asked to continue.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -60,9 +62,16 @@ pub enum Message {
         content: Vec<ContentBlock>,
     },
     /// What the model answered.
+    #[serde(rename_all = "camelCase")]
     Assistant {
         /// Text, thinking and tool calls.
         content: Vec<ContentBlock>,
+        /// Why the turn ended, when the history records it. A turn that
+        /// ended in [`StopReason::Error`] or [`StopReason::Aborted`] is
+        /// treated as incomplete by the replay rules (its tool calls get no
+        /// synthetic results; see `clawkit_core::replay`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        stop_reason: Option<StopReason>,
     },
     /// The result of a tool call.
     #[serde(rename_all = "camelCase")]
@@ -89,8 +98,45 @@ impl Message {
 
     /// An assistant message of plain text.
     pub fn assistant(text: impl Into<String>) -> Self {
+        Message::assistant_blocks(vec![ContentBlock::text(text)])
+    }
+
+    /// An assistant message of these blocks, without a stop reason.
+    ///
+    /// ```
+    /// use clawkit_core::{ContentBlock, Message};
+    /// use serde_json::json;
+    ///
+    /// let call = Message::assistant_blocks(vec![ContentBlock::tool_call("call_1", "lookup", json!({}))]);
+    /// assert_eq!(call.content().len(), 1);
+    /// ```
+    pub fn assistant_blocks(content: Vec<ContentBlock>) -> Self {
         Message::Assistant {
+            content,
+            stop_reason: None,
+        }
+    }
+
+    /// A tool result of plain text for the call `tool_call_id`.
+    pub fn tool_result(
+        tool_call_id: impl Into<String>,
+        tool_name: impl Into<String>,
+        text: impl Into<String>,
+    ) -> Self {
+        Message::ToolResult {
+            tool_call_id: tool_call_id.into(),
+            tool_name: tool_name.into(),
             content: vec![ContentBlock::text(text)],
+            is_error: false,
+        }
+    }
+
+    /// The role as OpenClaw names it: `user`, `assistant` or `toolResult`.
+    pub fn role(&self) -> &'static str {
+        match self {
+            Message::User { .. } => "user",
+            Message::Assistant { .. } => "assistant",
+            Message::ToolResult { .. } => "toolResult",
         }
     }
 
@@ -98,7 +144,7 @@ impl Message {
     pub fn content(&self) -> &[ContentBlock] {
         match self {
             Message::User { content }
-            | Message::Assistant { content }
+            | Message::Assistant { content, .. }
             | Message::ToolResult { content, .. } => content,
         }
     }
@@ -107,7 +153,7 @@ impl Message {
     pub fn content_mut(&mut self) -> &mut Vec<ContentBlock> {
         match self {
             Message::User { content }
-            | Message::Assistant { content }
+            | Message::Assistant { content, .. }
             | Message::ToolResult { content, .. } => content,
         }
     }
@@ -133,9 +179,12 @@ pub enum ContentBlock {
     },
     /// The model's reasoning.
     Thinking {
-        /// The reasoning text.
+        /// The reasoning text; empty with a signature for Anthropic's
+        /// `redacted_thinking`.
         thinking: String,
-        /// Provider signature that lets the reasoning be replayed.
+        /// Provider signature that lets the reasoning be replayed
+        /// (OpenClaw's `thinkingSignature`): Anthropic's signature, or a
+        /// Responses reasoning item as JSON (`{"type":"reasoning","id":"rs_…",…}`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         signature: Option<String>,
     },
@@ -147,7 +196,8 @@ pub enum ContentBlock {
         name: String,
         /// Parsed arguments.
         arguments: Value,
-        /// Provider state to replay with the call (Gemini's `thoughtSignature`).
+        /// Provider state to replay with the call (OpenClaw's camelCase
+        /// `thoughtSignature`: Gemini's thought signature).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         signature: Option<String>,
     },
@@ -157,6 +207,25 @@ impl ContentBlock {
     /// A text block.
     pub fn text(text: impl Into<String>) -> Self {
         ContentBlock::Text { text: text.into() }
+    }
+
+    /// A tool call without a signature.
+    pub fn tool_call(id: impl Into<String>, name: impl Into<String>, arguments: Value) -> Self {
+        ContentBlock::ToolCall {
+            id: id.into(),
+            name: name.into(),
+            arguments,
+            signature: None,
+        }
+    }
+
+    /// A thinking block; `signature` is what lets the provider accept it
+    /// back (Anthropic's signature, a Responses reasoning item, …).
+    pub fn thinking(thinking: impl Into<String>, signature: Option<String>) -> Self {
+        ContentBlock::Thinking {
+            thinking: thinking.into(),
+            signature,
+        }
     }
 }
 

@@ -149,6 +149,13 @@ string_enum! {
         ToolUse => "tool_use",
         /// A safety filter stopped the answer.
         ContentFilter => "content_filter",
+        /// The turn failed. Only on a stored assistant message
+        /// ([`Message::Assistant`](crate::Message::Assistant)); a stream
+        /// ends with [`StreamEvent::Error`] instead.
+        Error => "error",
+        /// The turn was cancelled. Only on a stored assistant message, as
+        /// `Error`.
+        Aborted => "aborted",
     }
 }
 

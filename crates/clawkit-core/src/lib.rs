@@ -115,7 +115,7 @@ mod macros;
 mod model;
 mod output_text;
 mod plugin;
-mod replay;
+pub mod replay;
 mod runtime;
 mod secret;
 mod stream;
@@ -147,18 +147,20 @@ pub use plugin::{
     SingleProviderBuilder, SingleProviderPluginEntry, StaticProviderBuilder, define_plugin_entry,
 };
 pub use replay::{
-    ReplayChange, fallback_policy, fix_turn_ordering, sanitize_history, validate_turns,
+    ReplayChange, ReplayTarget, fallback_policy, finish_sanitation, fix_turn_ordering,
+    sanitize_history, validate_turns,
 };
 pub use runtime::{
     AuthRequest, DEFAULT_CATALOG_TIMEOUT, ModelRef, PreparedStreamFn,
-    RUNTIME_AUTH_REFRESH_MARGIN_MS, RegistrationDiagnostic, Runtime, RuntimeBuilder, StreamSetup,
-    ThinkingDecision, TraceHandle, Turn, TurnReport, TurnRequest, generic_missing_auth_message,
+    RUNTIME_AUTH_REFRESH_MARGIN_MS, RegistrationDiagnostic, Runtime, RuntimeBuilder,
+    SchemaChangeKind, StreamSetup, ThinkingDecision, ToolSchemaChange, ToolStage, TraceHandle,
+    Turn, TurnReport, TurnRequest, generic_missing_auth_message,
 };
 pub use secret::{ApiKey, REDACTED};
 pub use stream::{
     CacheRetention, Cancellation, Cancelled, EventStream, HeaderPrecedence, Headers,
     HeadersIntoIter, HeadersIter, PayloadPatch, SharedStreamFn, StreamFn, StreamFnExt,
-    StreamOptions, StreamRequest, Terminated, Transports, sanitize_tool_choice,
+    StreamOptions, StreamRequest, Terminated, Transports,
 };
 pub use text::Text;
 pub use text_transform::{Pattern, Replacement, TextTransforms};

@@ -583,6 +583,10 @@ pub struct RuntimeModel {
     /// Thinking level → model id or parameter override.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub thinking_level_map: Option<BTreeMap<String, Option<String>>>,
+    /// The row's free-form `params` (`canonicalModelId` names the model
+    /// behind a deployment id, for the Claude replay rules).
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub params: Map<String, Value>,
 }
 
 impl std::fmt::Debug for RuntimeModel {
@@ -602,6 +606,7 @@ impl std::fmt::Debug for RuntimeModel {
             .field("headers", &crate::secret::headers::Names(&self.headers))
             .field("compat", &self.compat)
             .field("thinking_level_map", &self.thinking_level_map)
+            .field("params", &self.params)
             .finish()
     }
 }
@@ -639,6 +644,7 @@ impl RuntimeModel {
             headers: BTreeMap::new(),
             compat: ModelCompat::default(),
             thinking_level_map: None,
+            params: Map::new(),
         }
     }
 
@@ -677,6 +683,12 @@ impl RuntimeModel {
             headers,
             compat: row.compat.clone().unwrap_or_default(),
             thinking_level_map: row.thinking_level_map.clone(),
+            params: row
+                .extra
+                .get("params")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default(),
         }
     }
 

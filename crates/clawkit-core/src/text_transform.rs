@@ -370,7 +370,7 @@ impl TextTransforms {
         for message in &mut context.messages {
             let content = match message {
                 Message::User { content }
-                | Message::Assistant { content }
+                | Message::Assistant { content, .. }
                 | Message::ToolResult { content, .. } => content,
             };
             for block in content {
@@ -460,6 +460,7 @@ mod tests {
                 arguments: json!({"where": ["red basket"], "n": 1}),
                 signature: None,
             }],
+            stop_reason: None,
         });
         transforms.apply_input_to_context(&mut context);
         assert_eq!(context.system_prompt.as_deref(), Some("blue basket rules"));

@@ -470,7 +470,11 @@ fn send_error(label: &str, error: reqwest::Error) -> HttpError {
             "connection timed out".to_owned(),
         )
     } else if error.is_connect() {
-        (HttpErrorKind::Connect, "connection failed".to_owned())
+        let what = match root_cause(&error) {
+            Some(cause) => format!("connection failed: {cause}"),
+            None => "connection failed".to_owned(),
+        };
+        (HttpErrorKind::Connect, what)
     } else if error.is_builder() {
         (HttpErrorKind::Request, "invalid request".to_owned())
     } else {
@@ -483,6 +487,18 @@ fn send_error(label: &str, error: reqwest::Error) -> HttpError {
         format!("{label}: {what} ({url})")
     };
     HttpError::new(kind, message).with_source(error.without_url())
+}
+
+/// The innermost cause of a connect error (`Connection refused`, a failed
+/// DNS lookup), which says what to fix; none when there is no chain. It
+/// names hosts and addresses, never credentials.
+fn root_cause(error: &reqwest::Error) -> Option<String> {
+    let mut cause = std::error::Error::source(error)?;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    let text = cause.to_string();
+    (!text.is_empty()).then_some(text)
 }
 
 pub(crate) struct CappedRead {

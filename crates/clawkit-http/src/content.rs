@@ -55,7 +55,7 @@ pub(crate) fn input(context: &Context, secrets: &[&str]) -> RecordedInput {
 fn message(message: &Message) -> Value {
     match message {
         Message::User { content } => json!({"role": "user", "parts": parts(content)}),
-        Message::Assistant { content } => json!({"role": "assistant", "parts": parts(content)}),
+        Message::Assistant { content, .. } => json!({"role": "assistant", "parts": parts(content)}),
         Message::ToolResult {
             tool_call_id,
             content,

@@ -41,8 +41,14 @@
 //! the configure closure. The key sent is the one the harness environment
 //! gives.
 //!
+//! Build the transports' client with `.with_system_proxy(false)`: the
+//! scripted servers listen on 127.0.0.1, and with the system proxy on
+//! (the default, from `HTTPS_PROXY` and friends) the test's traffic, key
+//! included, would go to the proxy instead.
+//!
 //! ```text
-//! let transports = BuiltinTransports::new(HttpClient::new().unwrap());
+//! let config = HttpConfig::default().with_system_proxy(false);
+//! let transports = BuiltinTransports::new(HttpClient::with_config(config).unwrap());
 //! let harness = Harness::with_env(Env::new().with("ACME_AI_API_KEY", "sk-test"), |runtime| {
 //!     runtime.plugin(acme_ai::plugin().unwrap()).transports(transports)
 //! });
@@ -52,10 +58,13 @@
 //! ```
 //!
 //! [`Conformance`] runs the checks every provider should pass in one test:
-//! one terminal event whatever fails (a dropped connection, a stall, 4xx
-//! and 5xx answers, an error inside a 200 stream, a cancellation), usage
-//! and prices, complete tool calls, a key that reaches the server and
-//! nothing else, and a manifest that agrees with the registrations.
+//! one terminal event of the right kind whatever fails (a dropped
+//! connection, a stall, 4xx and 5xx answers, an error inside a 200 stream,
+//! a cancellation), the provider's own and not the runtime's stand-in for
+//! a missing one; usage and prices, complete tool calls, a key that
+//! reaches the server and nothing else, and a manifest that agrees with
+//! the registrations. [`Conformance::run`] also fails when a core check
+//! ([`CORE_CHECKS`]) was skipped, unless the test allows it.
 //!
 //! # Async
 //!
@@ -75,7 +84,7 @@ pub mod recorded;
 pub mod server;
 mod stream;
 
-pub use conformance::{CANARY, Check, Conformance, Outcome, Report};
+pub use conformance::{CANARY, CORE_CHECKS, Check, Conformance, Outcome, Report};
 pub use recorded::{Recorded, Recording};
 pub use server::{RecordedRequest, Script, ScriptedServer};
 pub use stream::{Reply, STREAM_DEADLINE, Streamed, ToolCall};

@@ -18,7 +18,7 @@
 //! assert!(Recorded::Text.script(&ModelApi::BedrockConverseStream).is_none());
 //! ```
 
-use clawkit_core::ModelApi;
+use clawkit_core::{ErrorKind, ModelApi};
 
 use crate::server::Script;
 
@@ -130,6 +130,40 @@ impl Recording {
     pub fn tool_names(&self) -> &'static [&'static str] {
         self.entry.tools
     }
+
+    /// The message of the error it reports, as the provider wrote it
+    /// ([`Recorded::Error`] and [`Recorded::StreamError`]; `None` for the
+    /// other kinds). A transport that reads the error passes it on in its
+    /// terminal error's message.
+    ///
+    /// ```
+    /// use clawkit_core::ModelApi;
+    /// use clawkit_testkit::Recorded;
+    ///
+    /// let recording = Recorded::StreamError.recording(&ModelApi::AnthropicMessages).unwrap();
+    /// assert_eq!(recording.error_message(), Some("Overloaded"));
+    /// assert_eq!(Recorded::Text.recording(&ModelApi::AnthropicMessages).unwrap().error_message(), None);
+    /// ```
+    pub fn error_message(&self) -> Option<&'static str> {
+        self.entry.error.as_ref().map(|(_, message)| *message)
+    }
+
+    /// The [`ErrorKind`] the built-in transports (`clawkit-http`) map the
+    /// error it reports to: `invalid_request` for a 400, `rate_limit` for
+    /// a 429 (Gemini's, also inside a stream), `server` for a
+    /// `server_error` or `overloaded_error` inside a stream. `None` for
+    /// the kinds that report no error.
+    ///
+    /// ```
+    /// use clawkit_core::{ErrorKind, ModelApi};
+    /// use clawkit_testkit::Recorded;
+    ///
+    /// let recording = Recorded::Error.recording(&ModelApi::GoogleGenerativeAi).unwrap();
+    /// assert_eq!((recording.status(), recording.error_kind()), (429, Some(ErrorKind::RateLimit)));
+    /// ```
+    pub fn error_kind(&self) -> Option<ErrorKind> {
+        self.entry.error.as_ref().map(|(kind, _)| kind.clone())
+    }
 }
 
 /// The wire formats the recordings cover.
@@ -191,6 +225,9 @@ struct Entry {
     text: &'static str,
     reasoning: &'static str,
     tools: &'static [&'static str],
+    /// For an error answer: the kind the built-in transports map it to,
+    /// and the provider's message.
+    error: Option<(ErrorKind, &'static str)>,
 }
 
 /// SSE for one JSON chunk per line: Chat Completions adds `data: [DONE]`,
@@ -230,6 +267,9 @@ const OPENAI_ERROR_400: &str = include_str!("../data/openai-completions/error-40
 const RESPONSES_TEXT: &str = include_str!("../data/openai-responses/text-with-reasoning.sse");
 const GEMINI_TEXT: &str = include_str!("../data/google-generative-ai/text.chunks.txt");
 const GEMINI_ERROR_429: &str = include_str!("../data/google-generative-ai/error-429.json");
+const OPENAI_ERROR_400_MESSAGE: &str = "Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.";
+const ANTHROPIC_ERROR_400_MESSAGE: &str = "messages.2.content.0: unexpected `tool_use_id` found in `tool_result` blocks: srvtoolu_issue_17366_invalid. Each `tool_result` block must have a corresponding `tool_use` block in the previous message.";
+const GEMINI_ERROR_429_MESSAGE: &str = "You exceeded your current quota, please check your plan.";
 
 static RECORDINGS: [Entry; 20] = [
     // openai-completions
@@ -242,6 +282,7 @@ static RECORDINGS: [Entry; 20] = [
         text: "I'm unable to provide real-time weather updates. To get the current weather in San Francisco, I recommend checking a reliable weather website or a weather app.",
         reasoning: "",
         tools: &[],
+        error: None,
     },
     Entry {
         kind: Recorded::ToolCall,
@@ -252,6 +293,7 @@ static RECORDINGS: [Entry; 20] = [
         text: "",
         reasoning: "",
         tools: &["get_weather"],
+        error: None,
     },
     Entry {
         kind: Recorded::Reasoning,
@@ -264,6 +306,7 @@ static RECORDINGS: [Entry; 20] = [
         text: "Hello",
         reasoning: "First, the user said",
         tools: &[],
+        error: None,
     },
     Entry {
         kind: Recorded::Error,
@@ -274,6 +317,7 @@ static RECORDINGS: [Entry; 20] = [
         text: "",
         reasoning: "",
         tools: &[],
+        error: Some((ErrorKind::InvalidRequest, OPENAI_ERROR_400_MESSAGE)),
     },
     Entry {
         kind: Recorded::StreamError,
@@ -284,6 +328,7 @@ static RECORDINGS: [Entry; 20] = [
         text: "Hello",
         reasoning: "",
         tools: &[],
+        error: Some((ErrorKind::Server, "stream failed after output")),
     },
     // openai-responses
     Entry {
@@ -295,6 +340,7 @@ static RECORDINGS: [Entry; 20] = [
         text: "There are three r's.",
         reasoning: "**Counting** the letters in strawberry.",
         tools: &[],
+        error: None,
     },
     Entry {
         kind: Recorded::ToolCall,
@@ -305,6 +351,7 @@ static RECORDINGS: [Entry; 20] = [
         text: "",
         reasoning: "",
         tools: &["get_weather", "get_time"],
+        error: None,
     },
     Entry {
         kind: Recorded::Reasoning,
@@ -315,6 +362,7 @@ static RECORDINGS: [Entry; 20] = [
         text: "There are three r's.",
         reasoning: "**Counting** the letters in strawberry.",
         tools: &[],
+        error: None,
     },
     Entry {
         kind: Recorded::Error,
@@ -325,6 +373,7 @@ static RECORDINGS: [Entry; 20] = [
         text: "",
         reasoning: "",
         tools: &[],
+        error: Some((ErrorKind::InvalidRequest, OPENAI_ERROR_400_MESSAGE)),
     },
     Entry {
         kind: Recorded::StreamError,
@@ -335,6 +384,10 @@ static RECORDINGS: [Entry; 20] = [
         text: "Partial",
         reasoning: "",
         tools: &[],
+        error: Some((
+            ErrorKind::Server,
+            "The model failed to generate a response.",
+        )),
     },
     // anthropic-messages
     Entry {
@@ -346,6 +399,7 @@ static RECORDINGS: [Entry; 20] = [
         text: "Hello there!",
         reasoning: "",
         tools: &[],
+        error: None,
     },
     Entry {
         kind: Recorded::ToolCall,
@@ -356,6 +410,7 @@ static RECORDINGS: [Entry; 20] = [
         text: "I'll check the current weather in Paris for you.",
         reasoning: "",
         tools: &["get_weather"],
+        error: None,
     },
     Entry {
         kind: Recorded::Reasoning,
@@ -368,6 +423,7 @@ static RECORDINGS: [Entry; 20] = [
         text: "925 ÷ 5 = 185",
         reasoning: "The previous result was 925. Now I need to divide that by 5.\n\n925 ÷ 5 = 185",
         tools: &[],
+        error: None,
     },
     Entry {
         kind: Recorded::Error,
@@ -378,6 +434,7 @@ static RECORDINGS: [Entry; 20] = [
         text: "",
         reasoning: "",
         tools: &[],
+        error: Some((ErrorKind::InvalidRequest, ANTHROPIC_ERROR_400_MESSAGE)),
     },
     Entry {
         kind: Recorded::StreamError,
@@ -388,6 +445,7 @@ static RECORDINGS: [Entry; 20] = [
         text: "Hello",
         reasoning: "",
         tools: &[],
+        error: Some((ErrorKind::Server, "Overloaded")),
     },
     // google-generative-ai
     Entry {
@@ -399,6 +457,7 @@ static RECORDINGS: [Entry; 20] = [
         text: "There are **3** \"r\"s in strawberry.\n\nst**r**awbe**rr**y",
         reasoning: "",
         tools: &[],
+        error: None,
     },
     Entry {
         kind: Recorded::ToolCall,
@@ -411,6 +470,7 @@ static RECORDINGS: [Entry; 20] = [
         text: "",
         reasoning: "",
         tools: &["weather"],
+        error: None,
     },
     Entry {
         kind: Recorded::Reasoning,
@@ -423,6 +483,7 @@ static RECORDINGS: [Entry; 20] = [
         text: "",
         reasoning: "**Processing User Requests**\n\nI've started by understanding the user's instructions. Currently, I'm focusing on the initial steps: reading the specified theme using the appropriate tool. Next, I plan to tackle reading the screens, beginning with screen \"A,\" then proceeding with \"B\" and \"C\" in parallel as instructed.\n\n\n",
         tools: &["read_theme", "read_screen", "read_screen", "read_screen"],
+        error: None,
     },
     Entry {
         kind: Recorded::Error,
@@ -433,6 +494,7 @@ static RECORDINGS: [Entry; 20] = [
         text: "",
         reasoning: "",
         tools: &[],
+        error: Some((ErrorKind::RateLimit, GEMINI_ERROR_429_MESSAGE)),
     },
     Entry {
         kind: Recorded::StreamError,
@@ -446,6 +508,7 @@ static RECORDINGS: [Entry; 20] = [
         text: "There are **3**",
         reasoning: "",
         tools: &[],
+        error: Some((ErrorKind::RateLimit, GEMINI_ERROR_429_MESSAGE)),
     },
 ];
 
@@ -476,6 +539,19 @@ mod tests {
             Some("openai-completions/text.sse")
         );
         assert!(Recorded::Text.recording(&ModelApi::GoogleVertex).is_none());
+    }
+
+    #[test]
+    fn error_recordings_and_only_they_name_an_error_found_in_their_body() {
+        for entry in &RECORDINGS {
+            let recording = Recording { entry };
+            let is_error = matches!(entry.kind, Recorded::Error | Recorded::StreamError);
+            assert_eq!(recording.error_kind().is_some(), is_error, "{}", entry.file);
+            if let Some(message) = recording.error_message() {
+                let body = String::from_utf8(recording.body()).unwrap_or_default();
+                assert!(body.contains(message), "{}: {message:?}", entry.file);
+            }
+        }
     }
 
     #[test]

@@ -140,8 +140,11 @@ impl Script {
     }
 }
 
-/// A request the server received. Its `Debug` shows the values of
-/// credential headers (`Authorization`, `x-api-key`, …) as `[redacted]`.
+/// A request the server received. Its `Debug` shows as `[redacted]` the
+/// value of every header whose name contains `key`, `token`, `secret`,
+/// `auth`, `cookie` or `signature`, in any case (`Authorization`,
+/// `x-api-key`, `X-Amz-Security-Token`, `Cookie`, …). The fields keep
+/// every value.
 #[derive(Clone, PartialEq, Eq)]
 pub struct RecordedRequest {
     /// `POST`, …
@@ -177,16 +180,17 @@ impl RecordedRequest {
     }
 }
 
-/// Header names whose values are credentials.
-const CREDENTIAL_HEADERS: [&str; 7] = [
-    "authorization",
-    "proxy-authorization",
-    "x-api-key",
-    "api-key",
-    "x-goog-api-key",
-    "cookie",
-    "set-cookie",
-];
+/// Parts of a header name that mark its value as a credential.
+const CREDENTIAL_PARTS: [&str; 6] = ["key", "token", "secret", "auth", "cookie", "signature"];
+
+/// Whether the value of the header `name` may be a credential: its name
+/// contains `key`, `token`, `secret`, `auth`, `cookie` or `signature`, in
+/// any case (`Authorization`, `x-api-key`, `X-Amz-Security-Token`,
+/// `Set-Cookie`, …).
+fn is_credential_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    CREDENTIAL_PARTS.iter().any(|part| name.contains(part))
+}
 
 impl std::fmt::Debug for RecordedRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -194,7 +198,7 @@ impl std::fmt::Debug for RecordedRequest {
             .headers
             .iter()
             .map(|(name, value)| {
-                let shown = if CREDENTIAL_HEADERS.contains(&name.to_ascii_lowercase().as_str()) {
+                let shown = if is_credential_header(name) {
                     "[redacted]"
                 } else {
                     value.as_str()
@@ -442,19 +446,44 @@ mod tests {
 
     #[test]
     fn a_recorded_request_prints_no_credential() {
+        let credentials = [
+            "authorization",
+            "Proxy-Authorization",
+            "x-api-key",
+            "x-goog-api-key",
+            "X-Amz-Security-Token",
+            "x-client-secret",
+            "cookie",
+            "Set-Cookie",
+            "x-amz-content-signature",
+            "X-Auth-Email",
+            "api-key",
+        ];
+        let mut headers: Vec<(String, String)> = credentials
+            .iter()
+            .enumerate()
+            .map(|(at, name)| ((*name).to_owned(), format!("sk-secret-{at:02}")))
+            .collect();
+        headers.push(("content-type".into(), "application/json".into()));
+        headers.push(("x-request-id".into(), "req-visible-7".into()));
         let request = RecordedRequest {
             method: "POST".into(),
             path: "/v1/chat/completions".into(),
-            headers: vec![
-                ("authorization".into(), "Bearer sk-secret-0123".into()),
-                ("x-goog-api-key".into(), "sk-secret-0123".into()),
-                ("content-type".into(), "application/json".into()),
-            ],
+            headers,
             body: b"{}".to_vec(),
         };
         let printed = format!("{request:?}");
-        assert!(!printed.contains("sk-secret-0123"), "{printed}");
-        assert!(printed.contains("application/json") && printed.contains("authorization"));
-        assert!(request.contains("sk-secret-0123") && !request.contains("sk-other"));
+        assert!(!printed.contains("sk-secret-"), "{printed}");
+        assert_eq!(
+            printed.matches("[redacted]").count(),
+            credentials.len(),
+            "{printed}"
+        );
+        for name in credentials {
+            assert!(printed.contains(name), "the name {name} stays: {printed}");
+        }
+        assert!(printed.contains("application/json") && printed.contains("req-visible-7"));
+        assert!(request.contains("sk-secret-04") && !request.contains("sk-other"));
+        assert_eq!(request.header("x-amz-security-token"), Some("sk-secret-04"));
     }
 }

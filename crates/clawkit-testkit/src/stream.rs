@@ -2,11 +2,11 @@
 //! and what it returns, [`Streamed`].
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clawkit_core::{
-    Cancellation, CoreError, HookTrace, Runtime, StreamEvent, TraceHandle, TurnReport, TurnRequest,
-    Usage,
+    Cancellation, CoreError, HookTrace, Runtime, StreamEvent, TraceHandle, Turn, TurnReport,
+    TurnRequest, Usage,
 };
 use futures::StreamExt;
 use serde_json::Value;
@@ -148,6 +148,19 @@ impl Streamed {
         self.events.iter().find(|event| event.is_terminal())
     }
 
+    /// Whether the terminal event is the runtime's stand-in, not an event
+    /// of the provider: its stream (transport, wrappers, `createStreamFn`)
+    /// ended without a terminal event, and [`Runtime::stream`] ended the
+    /// turn with a `protocol` error of its own, recorded in the trace as
+    /// [`Turn::MISSING_TERMINAL`]. A provider that swallows its
+    /// transport's errors ends every failure this way.
+    pub fn stand_in_terminal(&self) -> bool {
+        self.trace
+            .entries()
+            .iter()
+            .any(|entry| entry.hook == Turn::MISSING_TERMINAL)
+    }
+
     /// The last usage event's counts and cost.
     pub fn usage(&self) -> Option<&Usage> {
         self.events.iter().rev().find_map(|event| match event {
@@ -191,9 +204,10 @@ pub(crate) struct Control {
     pub(crate) deadline: Duration,
     /// Cancel with this handle once the first content delta arrives.
     pub(crate) cancel_on_content: Option<Cancellation>,
-    /// After a cancellation, wait this long for the server to see the
-    /// connection closed.
-    pub(crate) close_wait: Duration,
+    /// Once the stream has ended in an error, and while the turn is still
+    /// held (not dropped), wait at most this long for the server to see a
+    /// connection closed by the client ([`Driven::closed_while_held`]).
+    pub(crate) await_close: Option<Duration>,
 }
 
 impl Default for Control {
@@ -201,22 +215,22 @@ impl Default for Control {
         Control {
             deadline: STREAM_DEADLINE,
             cancel_on_content: None,
-            close_wait: Duration::from_secs(2),
+            await_close: None,
         }
     }
 }
 
-/// One driven turn: what it streamed, plus timings.
+/// One driven turn: what it streamed, and what the server saw.
 #[derive(Debug)]
 pub(crate) struct Driven {
     pub(crate) streamed: Streamed,
-    /// From sending the request to the end of the stream.
-    pub(crate) elapsed: Duration,
     /// Whether the harness cancelled the turn.
     pub(crate) cancelled: bool,
-    /// From the cancellation to the server seeing the connection closed,
-    /// if it saw it within [`Control::close_wait`].
-    pub(crate) closed_after: Option<Duration>,
+    /// Whether the server saw the client close a connection before its
+    /// script ended (mid-stall), while the turn was still held: within
+    /// [`Control::await_close`] after the stream ended, before the turn
+    /// was dropped. Always `false` without `await_close`.
+    pub(crate) closed_while_held: bool,
 }
 
 /// Whether `event` carries content (the point a cancellation is "mid-stream").
@@ -252,7 +266,6 @@ pub(crate) async fn drive(
     if let Some(cancellation) = &control.cancel_on_content {
         request = request.cancellation(cancellation.clone());
     }
-    let started = Instant::now();
     let mut turn = match runtime.stream(request).await {
         Ok(turn) => turn,
         Err(error) => {
@@ -260,23 +273,22 @@ pub(crate) async fn drive(
             streamed.requests = server.requests();
             return Ok(Driven {
                 streamed,
-                elapsed: started.elapsed(),
                 cancelled: false,
-                closed_after: None,
+                closed_while_held: false,
             });
         }
     };
     let report = turn.report().clone();
     let mut events = Vec::new();
-    let mut cancelled_at = None;
+    let mut cancelled = false;
     let collect = async {
         while let Some(event) = turn.next().await {
-            if cancelled_at.is_none()
+            if !cancelled
                 && is_content(&event)
                 && let Some(cancellation) = &control.cancel_on_content
             {
                 cancellation.cancel();
-                cancelled_at = Some(Instant::now());
+                cancelled = true;
             }
             events.push(event);
         }
@@ -284,19 +296,21 @@ pub(crate) async fn drive(
     let ended = tokio::time::timeout(control.deadline, collect)
         .await
         .is_ok();
-    let elapsed = started.elapsed();
-    drop(turn);
-    let mut closed_after = None;
-    if let Some(at) = cancelled_at {
-        let give_up = at + control.close_wait;
-        while Instant::now() < give_up {
-            if server.closed_by_client() > 0 {
-                closed_after = Some(at.elapsed());
-                break;
+    // The turn is still held here: a provider that lets the connection go
+    // only when its stream is dropped is not seen closing it.
+    // Only a stream that ended in an error has a connection to close
+    // early: one that ended otherwise fails its check anyway.
+    let ended_in_error = ended && matches!(events.last(), Some(StreamEvent::Error { .. }));
+    let mut closed_while_held = false;
+    if let Some(wait) = control.await_close.filter(|_| ended_in_error) {
+        let seen = async {
+            while server.closed_by_client() == 0 {
+                tokio::time::sleep(Duration::from_millis(2)).await;
             }
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
+        };
+        closed_while_held = tokio::time::timeout(wait, seen).await.is_ok();
     }
+    drop(turn);
     Ok(Driven {
         streamed: Streamed {
             events,
@@ -306,9 +320,8 @@ pub(crate) async fn drive(
             error: None,
             ended,
         },
-        elapsed,
-        cancelled: cancelled_at.is_some(),
-        closed_after,
+        cancelled,
+        closed_while_held,
     })
 }
 

@@ -15,21 +15,22 @@ const BASE_URL: &str = "https://api.zeta.example/v1";
 
 /// The plugin entry: `Runtime::builder().plugin(zeta_ai::plugin()?)`.
 pub fn plugin() -> Result<SingleProviderPluginEntry, ManifestError> {
-    Ok(
-        SingleProviderPluginEntry::from_manifest(include_str!("../openclaw.plugin.json").parse()?)
-            .build_provider(catalog)
-            .build_static_provider(catalog)
-            .hooks(Zeta)
-            .build(),
-    )
+    let manifest = include_str!("../openclaw.plugin.json").parse()?;
+    let entry = SingleProviderPluginEntry::from_manifest(manifest);
+    Ok(entry.catalog(catalog).hooks(Zeta).build())
 }
 
-/// The two catalog models.
+/// The two catalog models, with their prices (USD per million tokens).
 fn catalog() -> Result<ProviderConfig, PluginError> {
+    let model = |id, max_tokens, input, output| {
+        ModelDefinition::new(id)
+            .with_limits(200_000, max_tokens)
+            .with_cost(ModelCost::new(input, output, input / 10.0, input * 1.25))
+    };
     Ok(
         ProviderConfig::new(BASE_URL.parse()?, ModelApi::AnthropicMessages)
-            .with_model(ModelDefinition::new("zeta-large").with_limits(200_000, 32_000))
-            .with_model(ModelDefinition::new("zeta-small").with_limits(200_000, 8_000)),
+            .with_model(model("zeta-large", 32_000, 3.0, 15.0))
+            .with_model(model("zeta-small", 8_000, 0.8, 4.0)),
     )
 }
 
@@ -42,7 +43,7 @@ impl ProviderHooks for Zeta {
         let api = ModelApi::AnthropicMessages;
         ctx.model_id
             .starts_with("zeta-exp-")
-            .then(|| RuntimeModel::new("zeta", &ctx.model_id, api, base_url))
+            .then(|| RuntimeModel::new(&ctx.provider, &ctx.model_id, api, base_url))
     }
 
     /// Every request says which client sent it.

@@ -8,9 +8,12 @@ use std::time::Duration;
 use clawkit::prelude::*;
 use clawkit_testkit::{Conformance, Harness, Recorded, assert_trace_snapshot};
 
-/// The transports, with a short idle timeout for the conformance stall.
+/// The transports: a short idle timeout for the conformance stall, and no
+/// system proxy between the test and its local server.
 fn transports() -> BuiltinTransports {
-    let config = HttpConfig::default().with_idle_timeout(Duration::from_millis(300));
+    let config = HttpConfig::default()
+        .with_idle_timeout(Duration::from_millis(300))
+        .with_system_proxy(false); // the scripted server is on 127.0.0.1
     BuiltinTransports::new(HttpClient::with_config(config).unwrap())
 }
 

@@ -276,6 +276,7 @@ async fn a_server_error_exits_1_with_status_and_request_id_and_no_key() {
         "{err}"
     );
     assert!(last.contains("req_011CTraceMe"), "{err}");
+    assert_eq!(stdout(&output), "", "no answer, not even an empty line");
     assert!(
         err.contains("resolveDynamicModel") || err.contains("catalog"),
         "trace missing: {err}"

@@ -12,6 +12,8 @@ fn every_command_has_help() {
         &["chat", "--help"],
         &["doctor", "--help"],
         &["completions", "--help"],
+        &["tools", "--help"],
+        &["tools", "check", "--help"],
     ] {
         let output = clawkit(args);
         assert_eq!(output.status.code(), Some(0), "{args:?}");
@@ -25,8 +27,16 @@ fn every_command_has_help() {
         "--system",
         "--events",
         "--trace",
+        "--history",
+        "--tools",
+        "--think",
+        "--param",
     ] {
         assert!(chat.contains(flag), "{flag} not in chat --help");
+    }
+    let check = stdout(&clawkit(&["tools", "check", "--help"]));
+    for flag in ["--model", "--json", "<FILE>"] {
+        assert!(check.contains(flag), "{flag} not in tools check --help");
     }
 }
 
@@ -36,7 +46,7 @@ fn completions_cover_every_command() {
         let output = clawkit(&["completions", shell]);
         assert_eq!(output.status.code(), Some(0), "{shell}");
         let script = stdout(&output);
-        for command in ["manifest", "models", "chat", "doctor"] {
+        for command in ["manifest", "models", "chat", "doctor", "tools"] {
             assert!(script.contains(command), "{shell}: {command} missing");
         }
     }

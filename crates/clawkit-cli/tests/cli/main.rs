@@ -10,6 +10,7 @@ mod manifest_schema;
 mod models_list;
 mod plugin;
 mod turn;
+mod turn_input;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

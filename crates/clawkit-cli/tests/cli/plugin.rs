@@ -438,3 +438,29 @@ fn a_plugin_provider_id_already_taken_is_said_on_stderr() {
     );
     assert!(!stdout(&output).contains("gpt-proxy"));
 }
+
+/// A folder whose plugin id is the owner's own (`"id": "openai"`) still
+/// loses the provider to the built-in registration, and stderr says so.
+#[test]
+fn a_plugin_with_the_owners_id_is_also_told_its_provider_is_taken() {
+    let mut manifest = labs("https://api.labs.example/v1");
+    manifest["id"] = json!("openai");
+    manifest["providers"] = json!(["labs", "openai"]);
+    manifest["modelCatalog"]["providers"]["openai"] = json!({
+        "api": "openai-completions", "baseUrl": "https://proxy.example/v1",
+        "models": [{"id": "gpt-proxy", "contextWindow": 1000, "maxTokens": 100}]
+    });
+    let dir = plugin_dir("same-plugin-id", &manifest);
+    let output = clawkit_with_env(
+        &["models", "list", "--all", "--json", "--plugin", arg(&dir)],
+        &[],
+    );
+    let err = stderr(&output);
+    assert!(
+        err.contains(
+            "provider \"openai\" is not registered: plugin \"openai\" already provides it"
+        ),
+        "{err}"
+    );
+    assert!(!stdout(&output).contains("gpt-proxy"));
+}

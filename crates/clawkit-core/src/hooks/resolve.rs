@@ -150,6 +150,20 @@ pub struct ModelContext {
 }
 
 impl ModelContext {
+    /// A provider, a model id and its api, without a resolved model.
+    pub fn new(
+        provider: impl Into<String>,
+        model_id: impl Into<String>,
+        model_api: Option<ModelApi>,
+    ) -> Self {
+        ModelContext {
+            provider: provider.into(),
+            model_id: model_id.into(),
+            model_api,
+            model: None,
+        }
+    }
+
     /// The context of a resolved model.
     pub fn of(model: &RuntimeModel) -> Self {
         ModelContext {

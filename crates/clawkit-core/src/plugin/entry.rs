@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use futures::future::BoxFuture;
 use serde_json::{Map, Value};
 
-use clawkit_manifest::PluginManifest;
+use clawkit_manifest::{PluginManifest, normalize_provider_id};
 
 use crate::auth::{ApiKeyAuthOptions, AuthMethod, create_provider_api_key_auth_method};
 use crate::config::Config;
@@ -204,14 +204,22 @@ impl SingleProviderPluginEntry {
         }
     }
 
-    /// Starts an entry from the plugin's manifest, so the two cannot
-    /// disagree: the plugin id is the manifest's `id`, the provider id its
-    /// first `providers` entry, the label its `name`, the env vars the
-    /// provider's `providerAuthEnvVars`, and each of the provider's
-    /// `providerAuthChoices` becomes an API-key auth method (its label, hint,
-    /// option key and CLI flag, the first env var). An
-    /// [`auth_method`](SingleProviderBuilder::auth_method) with the same
-    /// method id replaces the derived one (an OAuth choice, say).
+    /// Starts an entry from the plugin's manifest, so that the ids, env vars
+    /// and API-key auth are written once:
+    ///
+    /// - the plugin id is the manifest's `id`; the provider id its first
+    ///   `providers` entry (the plugin id when it lists none; a plugin with
+    ///   several providers registers each itself, see [`define_plugin_entry`]);
+    /// - the label is the manifest's `name`;
+    /// - the env vars are the provider's, from `providerAuthEnvVars` and
+    ///   `setup.providers[].envVars`, ids compared as OpenClaw compares them
+    ///   (`normalize_provider_id`: `bedrock` is `amazon-bedrock`);
+    /// - each of the provider's `providerAuthChoices` whose method is an API
+    ///   key (its method id contains `key`, as `api-key`) becomes an API-key
+    ///   auth method (label, hint, option key, CLI flag, the first env var),
+    ///   once per method id. Other choices (OAuth, device code) need code:
+    ///   add them with [`auth_method`](SingleProviderBuilder::auth_method),
+    ///   which also replaces a derived method with the same id.
     ///
     /// ```
     /// use clawkit_core::SingleProviderPluginEntry;
@@ -235,20 +243,35 @@ impl SingleProviderPluginEntry {
             .first()
             .cloned()
             .unwrap_or_else(|| manifest.id.clone());
-        let env_vars = manifest
+        let key = normalize_provider_id(&provider);
+        let mut env_vars: Vec<String> = Vec::new();
+        let declared = manifest
             .provider_auth_env_vars
-            .get(&provider)
-            .cloned()
-            .unwrap_or_default();
+            .iter()
+            .filter(|(id, _)| normalize_provider_id(id) == key)
+            .flat_map(|(_, vars)| vars);
+        let setup = manifest
+            .setup
+            .iter()
+            .flat_map(|setup| &setup.providers)
+            .filter(|entry| normalize_provider_id(&entry.id) == key)
+            .flat_map(|entry| &entry.env_vars);
+        for name in declared.chain(setup) {
+            if !env_vars.contains(name) {
+                env_vars.push(name.clone());
+            }
+        }
         let mut builder = SingleProviderPluginEntry::builder(&manifest.id).provider_id(&provider);
         if let Some(name) = &manifest.name {
             builder = builder.label(name);
         }
-        for choice in manifest
-            .provider_auth_choices
-            .iter()
-            .filter(|choice| choice.provider == provider)
-        {
+        for choice in manifest.provider_auth_choices.iter().filter(|choice| {
+            normalize_provider_id(&choice.provider) == key
+                && choice.method.to_ascii_lowercase().contains("key")
+        }) {
+            if builder.auth.iter().any(|a| a.method_id == choice.method) {
+                continue;
+            }
             let mut options = ApiKeyAuthOptions::new(&provider, &choice.method, choice.label());
             options.hint = choice.choice_hint.clone();
             options.option_key = choice.option_key.clone();
@@ -373,6 +396,21 @@ impl SingleProviderBuilder {
     pub fn hook_alias(mut self, alias: impl Into<String>) -> Self {
         self.hook_aliases.push(alias.into());
         self
+    }
+
+    /// The catalog, both live and static: the rows appear when a key
+    /// resolves, and offline (`models list --all`) without one. The same
+    /// as [`build_provider`](Self::build_provider) and
+    /// [`build_static_provider`](Self::build_static_provider) with one
+    /// function.
+    pub fn catalog(
+        self,
+        build: impl Fn() -> Result<ProviderConfig, PluginError> + Send + Sync + 'static,
+    ) -> Self {
+        let live = Arc::new(build);
+        let offline = Arc::clone(&live);
+        self.build_provider(move || live())
+            .build_static_provider(move || offline())
     }
 
     /// The live catalog entry, built when a key resolves.
@@ -927,6 +965,33 @@ mod tests {
         assert_eq!(options.option_key.as_deref(), Some("zetaApiKey"));
         assert_eq!(options.hint.as_deref(), Some("from the dashboard"));
         assert_eq!(options.expected_providers, ["zeta".to_owned()]);
+    }
+
+    #[test]
+    fn an_entry_from_the_manifest_compares_ids_as_openclaw_and_reads_setup_env_vars() {
+        let manifest: PluginManifest = r#"{
+          "id": "bedrock-plugin", "providers": ["bedrock"],
+          "providerAuthEnvVars": { "amazon-bedrock": ["AWS_BEARER_TOKEN_BEDROCK"] },
+          "setup": { "providers": [{ "id": "Amazon-Bedrock", "envVars": ["AWS_KEY_2"] }] },
+          "providerAuthChoices": [
+            { "provider": "amazon-bedrock", "method": "api-key", "choiceId": "a" },
+            { "provider": "bedrock", "method": "api-key", "choiceId": "b" }
+          ],
+          "configSchema": { "type": "object" }
+        }"#
+        .parse()
+        .unwrap();
+        let provider = SingleProviderPluginEntry::from_manifest(manifest)
+            .build()
+            .provider();
+        assert_eq!(provider.id(), "bedrock");
+        assert_eq!(
+            provider.env_vars(),
+            ["AWS_BEARER_TOKEN_BEDROCK", "AWS_KEY_2"]
+        );
+        let methods = provider.auth_methods();
+        assert_eq!(methods.len(), 1, "one method per method id");
+        assert_eq!(methods[0].label, "a");
     }
 
     #[test]

@@ -506,6 +506,7 @@ fn turn_request() -> TurnRequest {
                 },
                 ContentBlock::text("answer"),
             ],
+            stop_reason: None,
         },
         Message::user("and then?"),
         Message::assistant("then this"),

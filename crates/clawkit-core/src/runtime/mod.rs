@@ -58,12 +58,14 @@ mod every_hook_tests;
 mod host;
 mod resolve;
 mod stream_fn;
+mod tools;
 mod turn;
 
 pub use self::auth::{AuthRequest, RUNTIME_AUTH_REFRESH_MARGIN_MS, generic_missing_auth_message};
 pub use self::builder::RuntimeBuilder;
 pub use self::resolve::ModelRef;
 pub use self::stream_fn::{PreparedStreamFn, StreamSetup};
+pub use self::tools::{SchemaChangeKind, ToolSchemaChange, ToolStage};
 pub use self::turn::{ThinkingDecision, TraceHandle, Turn, TurnReport, TurnRequest};
 
 /// How long one catalog may run before it is skipped (OpenClaw's 15 s).

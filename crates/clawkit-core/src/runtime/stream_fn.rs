@@ -114,7 +114,7 @@ impl Runtime {
             tracer.option(
                 "createStreamFn",
                 owner.id(),
-                &created.as_ref().map(|_| "a stream function"),
+                &created.as_deref().map(described),
             );
             created
         });
@@ -136,7 +136,7 @@ impl Runtime {
             tracer.option(
                 "wrapStreamFn",
                 owner.id(),
-                &wrapped.as_ref().map(|_| "a stream function"),
+                &wrapped.as_deref().map(described),
             );
             if let Some(wrapped) = wrapped {
                 stream_fn = wrapped;
@@ -153,6 +153,17 @@ impl Runtime {
 /// `max_tokens`) and `cacheRetention` from the extra params, where the call
 /// leaves them unset. (A turn drops `cacheRetention` first when the model
 /// is not `isCacheTtlEligible`.)
+/// A stream function in the trace: its [`StreamFn::layers`] when it has
+/// any, else just that it is one.
+fn described(stream_fn: &dyn StreamFn) -> serde_json::Value {
+    let layers = stream_fn.layers();
+    if layers.is_empty() {
+        serde_json::Value::from("a stream function")
+    } else {
+        serde_json::json!({ "layers": layers })
+    }
+}
+
 struct OptionDefaults {
     inner: SharedStreamFn,
     temperature: Option<f64>,
@@ -195,5 +206,10 @@ impl StreamFn for OptionDefaults {
             request.options.cache_retention = self.cache_retention.clone();
         }
         self.inner.stream(request)
+    }
+
+    /// The runtime's own layer does not show; what it wraps does.
+    fn layers(&self) -> Vec<String> {
+        self.inner.layers()
     }
 }

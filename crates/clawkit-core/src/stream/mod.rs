@@ -25,8 +25,9 @@
 //! [`StreamOptions::patch_payload`], which puts its patch *before* the ones
 //! already registered by outer layers; the transport runs the chain front to
 //! back, so the innermost patch runs first and the outermost last, and the
-//! outermost wins — OpenClaw's order. After every patch, `tool_choice` is
-//! removed when `tools` is absent or empty.
+//! outermost wins — OpenClaw's order. The body is left as the patches make
+//! it: OpenClaw 2026.9.6 no longer drops a `tool_choice` that has no
+//! `tools` (`sanitizeToolChoicePayload` is gone).
 
 use std::fmt;
 use std::pin::Pin;
@@ -81,6 +82,15 @@ pub trait StreamFn: Send + Sync {
     /// Starts the call. Failures arrive as a terminal
     /// [`StreamEvent::Error`], never as a panic or a missing end.
     fn stream(&self, request: StreamRequest) -> EventStream;
+
+    /// What this stream function adds around the one it wraps, outermost
+    /// first, for the hook trace: the [`StreamFnExt`] layers describe
+    /// themselves (`headers x-zeta-client: clawkit (defaults win)`,
+    /// `patch_payload`, …) and their inner layers after them; a plain
+    /// closure or a transport says nothing.
+    fn layers(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 impl<F> StreamFn for F
@@ -146,13 +156,7 @@ pub struct StreamOptions {
     /// Prompt-cache retention (set by the options layer from the
     /// `cacheRetention` param where the model is eligible).
     pub cache_retention: Option<CacheRetention>,
-    payload_hooks: Vec<PayloadHook>,
-}
-
-#[derive(Clone)]
-struct PayloadHook {
-    patch: PayloadPatch,
-    sanitize_tool_choice: bool,
+    payload_hooks: Vec<PayloadPatch>,
 }
 
 impl fmt::Debug for StreamOptions {
@@ -180,26 +184,17 @@ impl StreamOptions {
         &mut self,
         observer: impl Fn(&mut Value, &RuntimeModel) + Send + Sync + 'static,
     ) {
-        self.payload_hooks.push(PayloadHook {
-            patch: Arc::new(observer),
-            sanitize_tool_choice: false,
-        });
+        self.payload_hooks.push(Arc::new(observer));
     }
 
     /// Registers a wrapper's body patch. Call it from the wrapper before
     /// handing the request inward: the patch runs before those of outer
-    /// wrappers (see the module docs), then `tool_choice` is sanitized.
+    /// wrappers (see the module docs).
     pub fn patch_payload(
         &mut self,
         patch: impl Fn(&mut Value, &RuntimeModel) + Send + Sync + 'static,
     ) {
-        self.payload_hooks.insert(
-            0,
-            PayloadHook {
-                patch: Arc::new(patch),
-                sanitize_tool_choice: true,
-            },
-        );
+        self.payload_hooks.insert(0, Arc::new(patch));
     }
 
     /// Runs the patch chain over a request body. Transports call this once,
@@ -215,27 +210,12 @@ impl StreamOptions {
     /// options.patch_payload(|body, _| body["who"] = json!("inner"));   // registered later: inner layer
     /// let mut body = json!({"tool_choice": "auto"});
     /// options.apply_payload_hooks(&mut body, &model);
-    /// assert_eq!(body, json!({"who": "outer"})); // outermost wins; no tools, so tool_choice is gone
+    /// assert_eq!(body, json!({"tool_choice": "auto", "who": "outer"})); // outermost wins
     /// ```
     pub fn apply_payload_hooks(&self, payload: &mut Value, model: &RuntimeModel) {
-        for hook in &self.payload_hooks {
-            (hook.patch)(payload, model);
-            if hook.sanitize_tool_choice {
-                sanitize_tool_choice(payload);
-            }
+        for patch in &self.payload_hooks {
+            patch(payload, model);
         }
-    }
-}
-
-/// Deletes `tool_choice` when `tools` is not a non-empty array, as every
-/// OpenClaw payload patch helper does.
-pub fn sanitize_tool_choice(payload: &mut Value) {
-    let has_tools = payload
-        .get("tools")
-        .and_then(Value::as_array)
-        .is_some_and(|tools| !tools.is_empty());
-    if !has_tools && let Some(object) = payload.as_object_mut() {
-        object.remove("tool_choice");
     }
 }
 
@@ -263,13 +243,13 @@ mod tests {
         // The outer wrapper runs first at call time and registers first.
         options.patch_payload(|body, _| body["order"].as_array_mut().unwrap().push(json!("outer")));
         options.patch_payload(|body, _| body["order"].as_array_mut().unwrap().push(json!("inner")));
-        let mut body = json!({"order": [], "tools": [{"name": "t"}], "tool_choice": "auto"});
+        let mut body = json!({"order": [], "tool_choice": "auto"});
         options.apply_payload_hooks(&mut body, &model());
         assert_eq!(body["order"], json!(["inner", "outer"]));
         assert_eq!(body["caller_saw"], json!(["inner", "outer"]));
         assert_eq!(
             body["tool_choice"], "auto",
-            "tools present: tool_choice kept"
+            "kept without tools too, as OpenClaw 2026.9.6 does"
         );
     }
 }

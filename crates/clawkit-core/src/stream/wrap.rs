@@ -74,8 +74,7 @@ pub trait StreamFnExt {
         V: Into<String>;
 
     /// Patches the request body just before it is sent (after the layers
-    /// inside this one patched it); `tool_choice` is dropped afterwards
-    /// when no tools are left, as every OpenClaw payload patch does.
+    /// inside this one patched it).
     ///
     /// ```
     /// use std::sync::Arc;
@@ -176,12 +175,16 @@ impl StreamFnExt for SharedStreamFn {
         patch: impl Fn(&mut Value, &RuntimeModel) + Send + Sync + 'static,
     ) -> SharedStreamFn {
         let patch: crate::stream::PayloadPatch = Arc::new(patch);
-        self.map_request(move |mut request| {
-            let patch = Arc::clone(&patch);
-            request
-                .options
-                .patch_payload(move |body, model| patch(body, model));
-            request
+        Arc::new(MapRequest {
+            inner: self,
+            map: move |mut request: StreamRequest| {
+                let patch = Arc::clone(&patch);
+                request
+                    .options
+                    .patch_payload(move |body, model| patch(body, model));
+                request
+            },
+            label: "patch_payload",
         })
     }
 
@@ -189,7 +192,11 @@ impl StreamFnExt for SharedStreamFn {
         self,
         map: impl Fn(StreamRequest) -> StreamRequest + Send + Sync + 'static,
     ) -> SharedStreamFn {
-        Arc::new(MapRequest { inner: self, map })
+        Arc::new(MapRequest {
+            inner: self,
+            map,
+            label: "map_request",
+        })
     }
 
     fn before<F, Fut>(self, setup: F) -> SharedStreamFn
@@ -216,12 +223,53 @@ impl StreamFn for WithHeaders {
             .merge(&self.headers, self.precedence);
         self.inner.stream(request)
     }
+
+    fn layers(&self) -> Vec<String> {
+        let precedence = match self.precedence {
+            HeaderPrecedence::CallerWins => "caller wins",
+            _ => "defaults win",
+        };
+        let headers: Vec<String> = self
+            .headers
+            .iter()
+            .map(|(name, value)| {
+                let value = if is_secret_header(name) {
+                    crate::secret::REDACTED
+                } else {
+                    value
+                };
+                format!("{name}: {value}")
+            })
+            .collect();
+        let mut layers = vec![format!("headers {} ({precedence})", headers.join(", "))];
+        layers.extend(self.inner.layers());
+        layers
+    }
+}
+
+/// Whether a header's value may be a credential, so that the trace shows
+/// `[redacted]` instead: any name holding `auth`, `key`, `token`, `secret`,
+/// `cookie`, `signature` or `session`.
+fn is_secret_header(name: &str) -> bool {
+    let name = name.to_ascii_lowercase();
+    [
+        "auth",
+        "key",
+        "token",
+        "secret",
+        "cookie",
+        "signature",
+        "session",
+    ]
+    .iter()
+    .any(|word| name.contains(word))
 }
 
 /// [`StreamFnExt::map_request`] (and `patch_payload`).
 struct MapRequest<M> {
     inner: SharedStreamFn,
     map: M,
+    label: &'static str,
 }
 
 impl<M> StreamFn for MapRequest<M>
@@ -230,6 +278,12 @@ where
 {
     fn stream(&self, request: StreamRequest) -> EventStream {
         self.inner.stream((self.map)(request))
+    }
+
+    fn layers(&self) -> Vec<String> {
+        let mut layers = vec![self.label.to_owned()];
+        layers.extend(self.inner.layers());
+        layers
     }
 }
 
@@ -263,6 +317,12 @@ where
         .flatten();
         Box::pin(events)
     }
+
+    fn layers(&self) -> Vec<String> {
+        let mut layers = vec!["before".to_owned()];
+        layers.extend(self.inner.layers());
+        layers
+    }
 }
 
 #[cfg(test)]
@@ -278,6 +338,32 @@ mod tests {
             ModelApi::OpenAiCompletions,
             "https://a.example".parse().unwrap(),
         )
+    }
+
+    #[test]
+    fn layers_describe_themselves_outermost_first_without_secret_values() {
+        let transport: SharedStreamFn =
+            Arc::new(|_: StreamRequest| -> EventStream { futures::stream::empty().boxed() });
+        assert!(transport.layers().is_empty(), "a closure says nothing");
+        let wrapped = transport
+            .with_headers(
+                [("x-zeta-client", "clawkit"), ("X-Api-Key", "sk-secret")],
+                HeaderPrecedence::DefaultsWin,
+            )
+            .patch_payload(|_, _| {})
+            .map_request(|request| request)
+            .before(|request| async move { Ok(request) })
+            .with_headers([("x-team", "sdk")], HeaderPrecedence::CallerWins);
+        assert_eq!(
+            wrapped.layers(),
+            [
+                "headers x-team: sdk (caller wins)",
+                "before",
+                "map_request",
+                "patch_payload",
+                "headers X-Api-Key: [redacted], x-zeta-client: clawkit (defaults win)",
+            ]
+        );
     }
 
     #[test]

@@ -109,7 +109,7 @@ fn messages(context: &Context) -> Vec<Value> {
                 "user",
                 content.iter().filter_map(user_block).collect::<Vec<_>>(),
             ),
-            Message::Assistant { content } => (
+            Message::Assistant { content, .. } => (
                 "assistant",
                 content.iter().filter_map(assistant_block).collect(),
             ),

@@ -69,7 +69,9 @@ fn contents(context: &Context) -> Vec<Value> {
     for message in &context.messages {
         let (role, parts): (&'static str, Vec<Value>) = match message {
             Message::User { content } => ("user", content.iter().filter_map(part).collect()),
-            Message::Assistant { content } => ("model", content.iter().filter_map(part).collect()),
+            Message::Assistant { content, .. } => {
+                ("model", content.iter().filter_map(part).collect())
+            }
             Message::ToolResult {
                 tool_name,
                 content,

@@ -2,7 +2,7 @@
 //! ([`resolve_compat`]) and the Chat Completions body ([`request_body`]).
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use clawkit_core::{
     ContentBlock, Context, InputKind, MaxTokensField, Message, ModelCompat, RuntimeModel,
@@ -232,6 +232,7 @@ fn messages(model: &RuntimeModel, compat: &ResolvedCompat, context: &Context) ->
         out.push(json!({"role": role, "content": prompt}));
     }
     let images = model.input.contains(&InputKind::Image);
+    let mut ids = ToolCallIds::new(model);
     let mut pending_images: Vec<Value> = Vec::new();
     let mut after_tool_result = false;
     for message in &context.messages {
@@ -248,8 +249,8 @@ fn messages(model: &RuntimeModel, compat: &ResolvedCompat, context: &Context) ->
                 }
                 after_tool_result = false;
             }
-            Message::Assistant { content } => {
-                if let Some(message) = assistant_message(content, compat) {
+            Message::Assistant { content, .. } => {
+                if let Some(message) = assistant_message(content, compat, &mut ids) {
                     out.push(message);
                 }
                 after_tool_result = false;
@@ -263,7 +264,7 @@ fn messages(model: &RuntimeModel, compat: &ResolvedCompat, context: &Context) ->
                 let text = joined_text(content);
                 let mut result = Map::new();
                 result.insert("role".into(), Value::from("tool"));
-                result.insert("tool_call_id".into(), Value::from(tool_call_id.clone()));
+                result.insert("tool_call_id".into(), Value::from(ids.result(tool_call_id)));
                 result.insert(
                     "content".into(),
                     Value::from(if text.is_empty() {
@@ -325,7 +326,89 @@ fn user_content(content: &[ContentBlock], images: bool) -> Option<Value> {
     }
 }
 
-fn assistant_message(content: &[ContentBlock], compat: &ResolvedCompat) -> Option<Value> {
+/// Tool-call ids as Chat Completions servers take them (OpenClaw's
+/// `normalizeToolCallId` in `convertMessages`): an id that pairs a call
+/// with a Responses item (`call_…|fc_…`) keeps its call part, with
+/// `[^A-Za-z0-9_-]` turned into `_`, at most 40 characters; on the `openai`
+/// provider any id is cut to 40 (UTF-16 units). Ids are trimmed, and a
+/// result takes its call's new id.
+///
+/// OpenClaw applies this to turns of another model only; clawkit's messages
+/// do not say which model wrote them, so it applies it to every turn (a
+/// turn of the same model has no `|` in its ids, and OpenAI's own ids are
+/// shorter than 40). Mistral's 9-character ids are not made here: OpenClaw
+/// 2026.9.6 retired `requiresMistralToolIds` and gives Mistral models the
+/// `strict9` replay policy instead.
+struct ToolCallIds {
+    openai: bool,
+    rewritten: HashMap<String, String>,
+}
+
+impl ToolCallIds {
+    fn new(model: &RuntimeModel) -> Self {
+        ToolCallIds {
+            openai: model.provider == "openai",
+            rewritten: HashMap::new(),
+        }
+    }
+
+    fn normalize(&self, id: &str) -> String {
+        if let Some(at) = id.find('|') {
+            // JavaScript replaces each UTF-16 unit: a character outside
+            // the BMP becomes two underscores.
+            let call: String = id[..at]
+                .chars()
+                .flat_map(|c| {
+                    let keep = c.is_ascii_alphanumeric() || c == '_' || c == '-';
+                    let (c, n) = if keep { (c, 1) } else { ('_', c.len_utf16()) };
+                    std::iter::repeat_n(c, n)
+                })
+                .take(40)
+                .collect();
+            return call;
+        }
+        if self.openai {
+            return truncate_utf16(id, 40).to_owned();
+        }
+        id.to_owned()
+    }
+
+    fn call(&mut self, id: &str) -> String {
+        let trimmed = id.trim();
+        let next = self.normalize(trimmed);
+        if next != trimmed {
+            self.rewritten.insert(trimmed.to_owned(), next.clone());
+        }
+        next
+    }
+
+    fn result(&self, id: &str) -> String {
+        let trimmed = id.trim();
+        self.rewritten
+            .get(trimmed)
+            .cloned()
+            .unwrap_or_else(|| trimmed.to_owned())
+    }
+}
+
+/// The longest prefix of `text` of at most `units` UTF-16 code units that
+/// does not split a character (`truncateUtf16Safe`).
+fn truncate_utf16(text: &str, units: usize) -> &str {
+    let mut used = 0;
+    for (at, c) in text.char_indices() {
+        used += c.len_utf16();
+        if used > units {
+            return &text[..at];
+        }
+    }
+    text
+}
+
+fn assistant_message(
+    content: &[ContentBlock],
+    compat: &ResolvedCompat,
+    ids: &mut ToolCallIds,
+) -> Option<Value> {
     let mut text = String::new();
     let mut thinking: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     let mut tool_calls = Vec::new();
@@ -344,7 +427,7 @@ fn assistant_message(content: &[ContentBlock], compat: &ResolvedCompat) -> Optio
                 }
             }
             ContentBlock::ToolCall { id, name, arguments, .. } => tool_calls.push(json!({
-                "id": id,
+                "id": ids.call(id),
                 "type": "function",
                 "function": {"name": name, "arguments": serde_json::to_string(arguments).unwrap_or_default()},
             })),
@@ -400,6 +483,63 @@ mod tests {
         assert_eq!(
             resolve_compat(&model("zai", "https://api.z.ai/api")).thinking_format,
             ThinkingFormat::Zai
+        );
+    }
+
+    fn call_then_result(id: &str) -> Context {
+        let mut context = Context::user("go");
+        context
+            .messages
+            .push(Message::assistant_blocks(vec![ContentBlock::tool_call(
+                id,
+                "read",
+                json!({}),
+            )]));
+        context
+            .messages
+            .push(Message::tool_result(id, "read", "ok"));
+        context
+    }
+
+    fn sent_ids(provider: &str, id: &str) -> (String, String) {
+        let model = model(provider, "https://api.example.com/v1");
+        let sent = messages(&model, &resolve_compat(&model), &call_then_result(id));
+        let call = sent[1]["tool_calls"][0]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let result = sent[2]["tool_call_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        (call, result)
+    }
+
+    #[test]
+    fn a_responses_pair_id_keeps_its_call_part() {
+        let (call, result) = sent_ids("acme", "call_abc|fc_123");
+        assert_eq!((call.as_str(), result.as_str()), ("call_abc", "call_abc"));
+        let long = format!("call x.{}|fc_1", "y".repeat(50));
+        let (call, result) = sent_ids("acme", &long);
+        assert_eq!(call, format!("call_x_{}", "y".repeat(33)));
+        assert_eq!(result, call);
+    }
+
+    #[test]
+    fn openai_ids_are_cut_to_40_and_others_kept() {
+        let long = format!("call_{}", "z".repeat(60));
+        let (call, result) = sent_ids("openai", &long);
+        assert_eq!(call.len(), 40);
+        assert_eq!(result, call);
+        assert_eq!(sent_ids("acme", &long).0, long);
+        assert_eq!(
+            sent_ids("openai", " call_1 "),
+            ("call_1".to_owned(), "call_1".to_owned())
+        );
+        assert_eq!(
+            truncate_utf16("ab😀cd", 3),
+            "ab",
+            "a surrogate pair is not split"
         );
     }
 }

@@ -196,6 +196,55 @@ impl Decoder {
         }
     }
 
+    /// Closes a reasoning item's blocks, the last one carrying the item
+    /// as its signature; an item with no summary text still gets an empty
+    /// reasoning block for it, so the item can be sent back.
+    fn close_reasoning(
+        &mut self,
+        item_id: &str,
+        signature: Option<String>,
+        out: &mut Vec<StreamEvent>,
+    ) {
+        let Some(signature) = signature else {
+            self.close_item(item_id, out);
+            return;
+        };
+        let (mut done, keep): (Vec<Block>, Vec<Block>) = std::mem::take(&mut self.blocks)
+            .into_iter()
+            .partition(|b| b.key.borrowed().item() == item_id);
+        self.blocks = keep;
+        let last = match done.pop() {
+            Some(block) => block,
+            None => {
+                let key = Key::Reasoning(item_id, u64::MAX);
+                let position = self.open(key, State::Reasoning(String::new()), out);
+                self.blocks.remove(position)
+            }
+        };
+        for block in done {
+            emit_end(block, None, out);
+        }
+        let index = last.index;
+        out.push(match last.state {
+            State::Reasoning(text) => StreamEvent::ReasoningEnd {
+                index,
+                text: text.into(),
+                signature: Some(signature),
+            },
+            other => {
+                emit_end(
+                    Block {
+                        state: other,
+                        ..last
+                    },
+                    None,
+                    out,
+                );
+                return;
+            }
+        });
+    }
+
     fn close_all(&mut self, out: &mut Vec<StreamEvent>) {
         for block in std::mem::take(&mut self.blocks) {
             emit_end(block, None, out);
@@ -280,8 +329,17 @@ impl Decoder {
                 if let Some(item) = wire.item.filter(|i| i.kind == "function_call") {
                     self.called_tools = true;
                     let key = Key::Tool(item.id.as_deref().unwrap_or(""));
+                    // OpenClaw's shape: `<call_id>|<item id>`, so the call
+                    // can be replayed with its item id after its reasoning.
+                    let call_id = item.call_id.unwrap_or_default();
+                    let id = match item.id.as_deref() {
+                        Some(item_id) if !item_id.is_empty() && !call_id.is_empty() => {
+                            format!("{call_id}|{item_id}")
+                        }
+                        _ => call_id,
+                    };
                     let state = State::Tool {
-                        id: item.call_id.unwrap_or_default(),
+                        id,
                         name: item.name.unwrap_or_default(),
                         args: String::new(),
                     };
@@ -298,6 +356,10 @@ impl Decoder {
                 Some(item) if item.kind == "function_call" => {
                     let key = Key::Tool(item.id.as_deref().unwrap_or(""));
                     self.close(key, item.arguments.as_deref(), out);
+                }
+                Some(item) if item.kind == "reasoning" => {
+                    let signature = reasoning_signature(data);
+                    self.close_reasoning(item.id.as_deref().unwrap_or(""), signature, out);
                 }
                 Some(item) => self.close_item(item.id.as_deref().unwrap_or(""), out),
                 None => return false,
@@ -357,6 +419,19 @@ impl Decoder {
             .unwrap_or(0);
         self.core.priced(usage)
     }
+}
+
+/// The reasoning item of a `response.output_item.done` event as OpenClaw
+/// keeps it (`thinkingSignature`): the item's JSON, when it carries
+/// `encrypted_content` (requested with `include`), the only form a
+/// stateless (`store: false`) request can send back.
+fn reasoning_signature(data: &[u8]) -> Option<String> {
+    let event: Value = serde_json::from_slice(data).ok()?;
+    let item = event.get("item")?;
+    item.get("encrypted_content")
+        .and_then(Value::as_str)
+        .filter(|e| !e.is_empty())?;
+    serde_json::to_string(item).ok()
 }
 
 fn emit_end(block: Block, final_args: Option<&str>, out: &mut Vec<StreamEvent>) {

@@ -46,6 +46,9 @@ pub fn request_body(model: &RuntimeModel, context: &Context, options: &StreamOpt
                 "reasoning".into(),
                 json!({"effort": effort, "summary": "auto"}),
             );
+            // Stateless requests (`store: false`) get reasoning back only
+            // encrypted; a later request of the tool loop sends it back.
+            body.insert("include".into(), json!(["reasoning.encrypted_content"]));
         }
     }
     for (key, value) in &options.extra_params {
@@ -73,7 +76,16 @@ fn input(context: &Context) -> Vec<Value> {
                     items.push(json!({"role": "user", "content": parts}));
                 }
             }
-            Message::Assistant { content } => {
+            Message::Assistant { content, .. } => {
+                let calls = content
+                    .iter()
+                    .any(|b| matches!(b, ContentBlock::ToolCall { .. }));
+                // The reasoning of a turn that called tools goes back with
+                // the calls, so the model keeps it through the tool loop
+                // (the API drops reasoning of earlier turns anyway).
+                if calls {
+                    items.extend(content.iter().filter_map(reasoning_item));
+                }
                 let text: String = texts(content).collect();
                 if !text.is_empty() {
                     items.push(json!({"role": "assistant", "content": [{"type": "output_text", "text": text}]}));
@@ -86,12 +98,17 @@ fn input(context: &Context) -> Vec<Value> {
                         ..
                     } = block
                     {
-                        items.push(json!({
+                        let (call_id, item_id) = split_call_id(id);
+                        let mut call = json!({
                             "type": "function_call",
-                            "call_id": id,
+                            "call_id": call_id,
                             "name": name,
                             "arguments": serde_json::to_string(arguments).unwrap_or_default(),
-                        }));
+                        });
+                        if let Some(item_id) = item_id {
+                            call["id"] = Value::from(item_id);
+                        }
+                        items.push(call);
                     }
                 }
             }
@@ -101,10 +118,41 @@ fn input(context: &Context) -> Vec<Value> {
                 ..
             } => {
                 let output = joined_text(content);
-                items.push(json!({"type": "function_call_output", "call_id": tool_call_id, "output": output}));
+                let (call_id, _) = split_call_id(tool_call_id);
+                items.push(
+                    json!({"type": "function_call_output", "call_id": call_id, "output": output}),
+                );
             }
             _ => {}
         }
     }
     items
+}
+
+/// `call_…|fc_…` → the call id and the function-call item id (OpenClaw's
+/// shape of a Responses tool-call id).
+fn split_call_id(id: &str) -> (&str, Option<&str>) {
+    match id.split_once('|') {
+        Some((call, item)) if !call.is_empty() && !item.is_empty() => (call, Some(item)),
+        _ => (id, None),
+    }
+}
+
+/// A thinking block that holds an encrypted Responses reasoning item, as
+/// the item to send back.
+fn reasoning_item(block: &ContentBlock) -> Option<Value> {
+    let ContentBlock::Thinking {
+        signature: Some(signature),
+        ..
+    } = block
+    else {
+        return None;
+    };
+    let item: Value = serde_json::from_str(signature).ok()?;
+    let replayable = item["type"] == "reasoning"
+        && item["id"].as_str().is_some_and(|id| id.starts_with("rs_"))
+        && item["encrypted_content"]
+            .as_str()
+            .is_some_and(|e| !e.is_empty());
+    replayable.then_some(item)
 }

@@ -276,6 +276,7 @@ async fn the_request_body_snapshot() {
                 signature: None,
             },
         ],
+        stop_reason: None,
     });
     context.messages.push(Message::ToolResult {
         tool_call_id: "toolu_1".into(),

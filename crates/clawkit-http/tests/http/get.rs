@@ -229,6 +229,10 @@ async fn an_unreachable_server_is_a_connect_error() {
         .unwrap_err();
     assert_eq!(error.kind(), HttpErrorKind::Connect);
     assert!(!error.to_string().contains("AIzaQUERYSECRET"), "{error}");
+    assert!(
+        error.to_string().to_lowercase().contains("refused"),
+        "the cause says what to fix: {error}"
+    );
 }
 
 #[tokio::test]

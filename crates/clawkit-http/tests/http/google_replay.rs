@@ -258,6 +258,7 @@ async fn the_request_uses_the_key_header_and_a_snapshot_body() {
             arguments: json!({"city": "Paris"}),
             signature: Some("c2lnLTE=".into()),
         }],
+        stop_reason: None,
     });
     context.messages.push(Message::ToolResult {
         tool_call_id: "call_1".into(),

@@ -64,6 +64,7 @@ fn rich_context() -> Context {
                 signature: None,
             },
         ],
+        stop_reason: None,
     });
     context.messages.push(Message::ToolResult {
         tool_call_id: "call_1".into(),
@@ -161,7 +162,7 @@ fn identical_input_gives_byte_identical_bodies() {
 }
 
 #[tokio::test]
-async fn payload_patches_run_inner_first_and_tool_choice_is_sanitized() {
+async fn payload_patches_run_inner_first_and_leave_tool_choice_as_set() {
     let body = sse(&[&chunk(json!({"content": "ok"}), Some("stop")), "[DONE]"]);
     let (_, requests) = run_openai(
         Script::sse(body),
@@ -181,9 +182,9 @@ async fn payload_patches_run_inner_first_and_tool_choice_is_sanitized() {
         sent["who"], "outer",
         "the outermost patch runs last and wins"
     );
-    assert!(
-        sent.get("tool_choice").is_none(),
-        "no tools: tool_choice removed"
+    assert_eq!(
+        sent["tool_choice"], "auto",
+        "kept without tools, as OpenClaw 2026.9.6 does (no sanitizeToolChoicePayload)"
     );
 }
 

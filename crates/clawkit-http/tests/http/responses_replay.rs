@@ -18,6 +18,7 @@ const FILES: &[&str] = &[
     "openai-responses/incomplete-max-output-tokens.sse",
     "openai-responses/failed-after-output.sse",
     "openai-responses/error-event.sse",
+    "openai-responses/reasoning-encrypted-function-call.sse",
 ];
 
 async fn run(
@@ -134,6 +135,7 @@ async fn the_request_body_snapshot() {
             arguments: json!({"city": "Paris"}),
             signature: None,
         }],
+        stop_reason: None,
     });
     context.messages.push(Message::ToolResult {
         tool_call_id: "call_1".into(),
@@ -162,4 +164,117 @@ async fn the_request_body_snapshot() {
         Some(format!("Bearer {KEY}").as_str())
     );
     insta::assert_json_snapshot!(requests[0].json());
+}
+
+/// The assistant message a turn's events make (what a caller keeps in its
+/// history): reasoning with its signature, text, tool calls.
+fn assistant_of(events: &[StreamEvent]) -> Message {
+    let mut content = Vec::new();
+    for event in events {
+        match event {
+            StreamEvent::ReasoningEnd {
+                text, signature, ..
+            } => content.push(ContentBlock::thinking(text.to_string(), signature.clone())),
+            StreamEvent::TextEnd { text, .. } => content.push(ContentBlock::text(text.to_string())),
+            StreamEvent::ToolCallEnd {
+                id,
+                name,
+                arguments,
+                ..
+            } => content.push(ContentBlock::tool_call(
+                id.clone(),
+                name.clone(),
+                arguments.clone(),
+            )),
+            _ => {}
+        }
+    }
+    Message::assistant_blocks(content)
+}
+
+#[tokio::test]
+async fn encrypted_reasoning_survives_into_the_next_request_of_the_tool_loop() {
+    let mut options = StreamOptions::default();
+    options.api_key = Some(KEY.into());
+    options.thinking_level = Some(ThinkingLevel::Medium);
+    let tool = Tool::new("get_weather", "Weather", json!({"type": "object"}));
+    let first = Context::user("Weather in Oslo?").with_tool(tool.clone());
+    let (events, requests) = run(
+        Script::sse(data(
+            "openai-responses/reasoning-encrypted-function-call.sse",
+        )),
+        first.clone(),
+        options.clone(),
+    )
+    .await;
+    assert_eq!(
+        requests[0].json()["include"],
+        json!(["reasoning.encrypted_content"]),
+        "the first request asks for the encrypted reasoning"
+    );
+    let turn = assistant_of(&events);
+    let mut second = first;
+    second.messages.push(turn);
+    second.messages.push(Message::tool_result(
+        "call_weather_3|fc_3",
+        "get_weather",
+        "3°C, snow",
+    ));
+    let (_, requests) = run(
+        Script::sse(data("openai-responses/text-with-reasoning-summary.sse")),
+        second,
+        options,
+    )
+    .await;
+    let input = requests[0].json()["input"].clone();
+    assert_eq!(
+        input,
+        json!([
+            {"role": "user", "content": [{"type": "input_text", "text": "Weather in Oslo?"}]},
+            {
+                "id": "rs_2",
+                "type": "reasoning",
+                "summary": [{"type": "summary_text", "text": "**Checking** the weather first."}],
+                "encrypted_content": "gAAAAABpHandMadeEncryptedReasoning2=="
+            },
+            {
+                "type": "function_call",
+                "call_id": "call_weather_3",
+                "name": "get_weather",
+                "arguments": "{\"city\":\"Oslo\"}",
+                "id": "fc_3"
+            },
+            {"type": "function_call_output", "call_id": "call_weather_3", "output": "3°C, snow"}
+        ])
+    );
+}
+
+#[tokio::test]
+async fn a_reasoning_item_without_summary_still_carries_its_encrypted_content() {
+    let sse = [
+        r#"{"type":"response.created","response":{"id":"resp_3","model":"gpt-5-mini","output":[]}}"#,
+        r#"{"type":"response.output_item.added","output_index":0,"item":{"id":"rs_3","type":"reasoning","summary":[]}}"#,
+        r#"{"type":"response.output_item.done","output_index":0,"item":{"id":"rs_3","type":"reasoning","summary":[],"encrypted_content":"gAAAA3=="}}"#,
+        r#"{"type":"response.completed","response":{"id":"resp_3","model":"gpt-5-mini","output":[],"usage":{"input_tokens":1,"output_tokens":1}}}"#,
+    ]
+    .iter()
+    .map(|data| format!("data: {data}\n\n"))
+    .collect::<String>();
+    let (events, _) = run(
+        Script::sse(sse.into_bytes()),
+        Context::user("hi"),
+        StreamOptions::default(),
+    )
+    .await;
+    assert_contract(&events);
+    let signature = events.iter().find_map(|e| match e {
+        StreamEvent::ReasoningEnd {
+            text, signature, ..
+        } if text.is_empty() => signature.clone(),
+        _ => None,
+    });
+    assert_eq!(
+        signature.as_deref(),
+        Some(r#"{"id":"rs_3","type":"reasoning","summary":[],"encrypted_content":"gAAAA3=="}"#)
+    );
 }

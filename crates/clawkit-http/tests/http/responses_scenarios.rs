@@ -256,7 +256,7 @@ fn cases() -> Vec<Case> {
             ]))),
             expect: Facts {
                 tools: vec![(
-                    "call_Hl4P9mT3tYc8aWn2".into(),
+                    "call_Hl4P9mT3tYc8aWn2|fc_68c1f6f4b2e48196".into(),
                     "get_weather".into(),
                     json!({"city": "Paris", "unit": "celsius"}),
                     None,
@@ -299,13 +299,13 @@ fn cases() -> Vec<Case> {
             expect: Facts {
                 tools: vec![
                     (
-                        "call_weather_7Qx".into(),
+                        "call_weather_7Qx|fc_68c1f6f4a1".into(),
                         "get_weather".into(),
                         json!({"city": "Paris"}),
                         None,
                     ),
                     (
-                        "call_time_9Rk".into(),
+                        "call_time_9Rk|fc_68c1f6f4a2".into(),
                         "get_time".into(),
                         json!({"timezone": "Europe/Paris"}),
                         None,

@@ -1,101 +1,116 @@
 //! The testkit's conformance kit on every built-in provider, with a
-//! representative model of each (both APIs of OpenAI). The local servers'
-//! catalogs are pointed at a loopback port nothing listens on, so no test
-//! reaches a real server.
+//! representative model of each (both APIs of OpenAI). Each test states
+//! the checks it expects skipped, exactly. The local servers' catalogs are
+//! pointed at a loopback port held bound (and not listening) for the whole
+//! test, so connections to it are refused, no other test can take it, and
+//! no test reaches a real server.
 
 use std::time::Duration;
 
 use clawkit_core::{Config, RuntimeBuilder};
 use clawkit_http::{BuiltinTransports, HttpClient, HttpConfig};
 use clawkit_providers::{anthropic, google, ollama, openai, openai_compatible};
-use clawkit_testkit::Conformance;
+use clawkit_testkit::{Conformance, Outcome};
 use serde_json::json;
+use tokio::net::TcpSocket;
 
 /// The idle timeout of the transports under test: short, so that a stalled
 /// body times out quickly.
 const IDLE: Duration = Duration::from_millis(300);
 
 fn transports() -> BuiltinTransports {
-    let mut config = HttpConfig::default();
-    config.idle_timeout = IDLE;
-    config.use_system_proxy = false;
+    let config = HttpConfig::default()
+        .with_idle_timeout(IDLE)
+        .with_system_proxy(false);
     BuiltinTransports::new(HttpClient::with_config(config).unwrap())
 }
 
-/// The conformance checks of `model` with `plugin` and `config`.
-fn conformance(
+/// Runs the conformance checks of `model`, the runtime configured by
+/// `configure`: every check passes but those in `skipped`, which are
+/// skipped (and nothing else is).
+fn conforms(
     model: &str,
+    skipped: &[&str],
     configure: impl Fn(RuntimeBuilder) -> RuntimeBuilder + 'static,
-) -> Conformance {
+) {
     let transports = transports();
-    Conformance::new(move |runtime| configure(runtime).transports(transports.clone()))
+    let report = Conformance::new(move |runtime| configure(runtime).transports(transports.clone()))
         .model(model)
         .idle_timeout(IDLE)
+        .check();
+    assert!(report.is_ok(), "{}", report.failures());
+    let were_skipped: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|check| matches!(check.outcome, Outcome::Skipped(_)))
+        .map(|check| check.name)
+        .collect();
+    assert_eq!(were_skipped, skipped, "{report}");
 }
 
-/// `models.providers.<id>.baseUrl` on a loopback port nothing listens on.
-fn unreachable_base_url(provider: &str, path: &str) -> Config {
-    let port = std::net::TcpListener::bind(("127.0.0.1", 0))
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    serde_json::from_value(json!({
+/// `models.providers.<id>.baseUrl` on a loopback port, and the socket
+/// holding that port: bound, not listening, so a connection is refused.
+/// Keep the socket for the whole test (dropping it frees the port for
+/// another test's server).
+fn unreachable_base_url(provider: &str, path: &str) -> (Config, TcpSocket) {
+    let socket = TcpSocket::new_v4().unwrap();
+    socket.bind(([127, 0, 0, 1], 0).into()).unwrap();
+    let port = socket.local_addr().unwrap().port();
+    let config = serde_json::from_value(json!({
         "models": {"providers": {provider: {"baseUrl": format!("http://127.0.0.1:{port}{path}")}}}
     }))
-    .unwrap()
+    .unwrap();
+    (config, socket)
 }
 
 #[test]
 fn openai_responses_conforms() {
-    conformance("openai/gpt-5-mini", |runtime| {
+    conforms("openai/gpt-5-mini", &[], |runtime| {
         runtime.plugin(openai::plugin().unwrap())
-    })
-    .run();
+    });
 }
 
 #[test]
 fn openai_chat_completions_conforms() {
-    conformance("openai/gpt-4o-mini", |runtime| {
+    conforms("openai/gpt-4o-mini", &[], |runtime| {
         runtime.plugin(openai::plugin().unwrap())
-    })
-    .run();
+    });
 }
 
 #[test]
 fn anthropic_conforms() {
-    conformance("anthropic/claude-sonnet-4-5", |runtime| {
+    conforms("anthropic/claude-sonnet-4-5", &[], |runtime| {
         runtime.plugin(anthropic::plugin().unwrap())
-    })
-    .run();
+    });
 }
 
 #[test]
 fn google_conforms() {
-    conformance("google/gemini-2.5-flash", |runtime| {
+    conforms("google/gemini-2.5-flash", &[], |runtime| {
         runtime.plugin(google::plugin().unwrap())
-    })
-    .run();
+    });
 }
 
 #[test]
 fn ollama_conforms() {
-    let config = unreachable_base_url("ollama", "");
-    conformance("ollama/llama3.2", move |runtime| {
+    let (config, _held) = unreachable_base_url("ollama", "");
+    conforms("ollama/llama3.2", &["pricing"], move |runtime| {
         runtime
             .plugin(ollama::plugin().unwrap())
             .config(config.clone())
-    })
-    .run();
+    });
 }
 
 #[test]
 fn openai_compatible_conforms() {
-    let config = unreachable_base_url("openai-compatible", "/v1");
-    conformance("openai-compatible/qwen2.5-7b-instruct", move |runtime| {
-        runtime
-            .plugin(openai_compatible::plugin().unwrap())
-            .config(config.clone())
-    })
-    .run();
+    let (config, _held) = unreachable_base_url("openai-compatible", "/v1");
+    conforms(
+        "openai-compatible/qwen2.5-7b-instruct",
+        &["pricing"],
+        move |runtime| {
+            runtime
+                .plugin(openai_compatible::plugin().unwrap())
+                .config(config.clone())
+        },
+    );
 }

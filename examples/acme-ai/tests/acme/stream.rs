@@ -5,7 +5,7 @@
 //! — also when a rewritten phrase arrives cut across two deltas.
 
 use clawkit_core::{Env, Runtime, StopReason, StreamEvent, TurnRequest};
-use clawkit_http::{BuiltinTransports, HttpClient};
+use clawkit_http::{BuiltinTransports, HttpClient, HttpConfig};
 use clawkit_testkit::{Script, ScriptedServer, assert_trace_snapshot};
 use futures::StreamExt;
 use serde_json::json;
@@ -20,9 +20,11 @@ fn chunk(text: &str) -> String {
 }
 
 fn runtime() -> Runtime {
+    // The server is on 127.0.0.1: no system proxy between it and the test.
+    let client = HttpClient::with_config(HttpConfig::default().with_system_proxy(false)).unwrap();
     Runtime::builder()
         .env(Env::new().with("ACME_AI_API_KEY", KEY))
-        .transports(BuiltinTransports::new(HttpClient::new().unwrap()))
+        .transports(BuiltinTransports::new(client))
         .plugin(acme_ai::plugin().unwrap())
         .build()
         .unwrap()

@@ -14,7 +14,8 @@
 //!  4 system   resolveSystemPromptContribution → transformSystemPrompt
 //!  5 history  buildReplayPolicy (or the api's fallback) → generic sanitation
 //!             → sanitizeReplayHistory → validateReplayTurns (or built-in validators)
-//!  6 tools    normalizeToolSchemas → inspectToolSchemas (diagnostics in the report)
+//!  6 tools    normalizeToolSchemas → inspectToolSchemas (diagnostics and changes in
+//!             the report; Runtime::tool_schemas runs this stage alone)
 //!  7 text     input transforms over the system prompt and every message
 //!  8 stream   prepareExtraParams → createStreamFn | transport → options layer
 //!             (temperature, max tokens, isCacheTtlEligible) → wrapStreamFn;
@@ -40,14 +41,15 @@ use crate::event::StreamEvent;
 use crate::hooks::{
     CacheTtlContext, ModelContext, ModelRefContext, ModelSelectedContext, ReasoningOutputMode,
     ReplayHistoryContext, ReplayPolicy, SystemPromptContext, ThinkingContext, ThinkingProfile,
-    ToolSchemaContext, ToolSchemaDiagnostic, TransportKind,
+    ToolSchemaDiagnostic, TransportKind,
 };
 use crate::model::{RuntimeModel, ThinkingLevel};
 use crate::plugin::ProviderPlugin;
 use crate::replay::{
-    ReplayChange, fallback_policy, fix_turn_ordering, sanitize_history, validate_turns,
+    ReplayChange, ReplayTarget, fallback_policy, finish_sanitation, sanitize_history,
+    validate_turns,
 };
-use crate::runtime::{AuthRequest, Runtime, StreamSetup};
+use crate::runtime::{AuthRequest, Runtime, StreamSetup, ToolSchemaChange};
 use crate::stream::{
     Cancellation, EventStream, HeaderPrecedence, Headers, SharedStreamFn, StreamOptions,
     StreamRequest,
@@ -330,16 +332,16 @@ pub struct TurnReport {
     pub thinking: ThinkingDecision,
     /// Native reasoning fields, or `<think>` tags in the text.
     pub reasoning_output: ReasoningOutputMode,
-    /// The replay policy in force for the history. Its generic rules that
-    /// clawkit applies today are listed in `replay_changes` when they
-    /// changed something; the family rules (`sanitizeMode` `full`, thought
-    /// signatures, `preserveSignatures`, dangling tool uses) come with the
-    /// replay families.
+    /// The replay policy in force for the history (the provider's
+    /// `buildReplayPolicy` over the defaults, or the api's fallback).
     pub replay_policy: ReplayPolicy,
-    /// What the generic history rules changed.
+    /// What the generic history rules changed, rule by rule and edit by
+    /// edit (see [`crate::replay`]).
     pub replay_changes: Vec<ReplayChange>,
     /// Problems `inspectToolSchemas` found.
     pub tool_diagnostics: Vec<ToolSchemaDiagnostic>,
+    /// What `normalizeToolSchemas` changed, path by path.
+    pub tool_changes: Vec<ToolSchemaChange>,
     /// Whether prompt-cache retention applies (`isCacheTtlEligible`).
     pub cache_ttl_eligible: bool,
 }
@@ -361,6 +363,20 @@ impl std::fmt::Debug for Turn {
 }
 
 impl Turn {
+    /// The trace entry ([`TraceEntry::hook`](crate::TraceEntry::hook)) the
+    /// turn records when the stream function's events end without a
+    /// terminal event: the turn then ends with a `protocol` error of its
+    /// own, a stand-in, not an error the provider reported. A test can
+    /// tell the two apart with it (the conformance kit of
+    /// `clawkit-testkit` fails an error check that ends in the stand-in).
+    ///
+    /// ```
+    /// use clawkit_core::Turn;
+    ///
+    /// assert_eq!(Turn::MISSING_TERMINAL, "missingTerminalEvent");
+    /// ```
+    pub const MISSING_TERMINAL: &'static str = "missingTerminalEvent";
+
     /// What the stages before the stream decided.
     pub fn report(&self) -> &TurnReport {
         &self.report
@@ -525,7 +541,8 @@ impl Runtime {
             .history_stage(&model, &request, &mut context, on(recording, trace))
             .await?;
         // 6. tools
-        let tool_diagnostics = self.tools_stage(&model, &mut context, on(recording, trace));
+        let (tool_diagnostics, tool_changes) =
+            self.tools_stage(&model, &mut context, on(recording, trace));
         // 7. input text transforms
         let transforms = self.text_transforms_for(&model.provider);
         let before = recording.then(|| context.clone());
@@ -630,6 +647,7 @@ impl Runtime {
                 replay_policy,
                 replay_changes,
                 tool_diagnostics,
+                tool_changes,
                 cache_ttl_eligible,
             },
             owner,
@@ -739,12 +757,15 @@ impl Runtime {
             p.build_replay_policy(&model_ctx)
         }) {
             Some(partial) => ReplayPolicy::defaults().merged(&partial),
-            None => fallback_policy(&model.api, &model.id),
+            None => fallback_policy(model),
         };
         // The new user turn is not history: only earlier messages are replayed.
         let mut messages = std::mem::take(&mut context.messages);
         let current = split_current_turn(&mut messages);
-        let (sanitized, mut changes) = sanitize_history(&policy, messages);
+        let given = messages.len();
+        let allowed: Vec<String> = context.tools.iter().map(|t| t.name.clone()).collect();
+        let target = ReplayTarget::of(model).with_allowed_tool_names(allowed.iter().cloned());
+        let (sanitized, mut changes) = sanitize_history(&policy, &target, messages);
         tracer.value(
             "replayPolicy",
             Some(provider),
@@ -754,9 +775,9 @@ impl Runtime {
             }),
         );
         let mut history = sanitized;
+        let before_plugin = changes.len();
         let owner = self.owner(provider);
         if let Some(owner) = owner {
-            let allowed: Vec<String> = context.tools.iter().map(|t| t.name.clone()).collect();
             let ctx = ReplayHistoryContext {
                 model: model_ctx.clone(),
                 session_id: request.session_id.clone(),
@@ -783,7 +804,9 @@ impl Runtime {
                     ));
                 }
             }
-            changes.extend(fix_turn_ordering(&policy, &mut history));
+            let (finished, more) = finish_sanitation(&policy, &target, history);
+            history = finished;
+            changes.extend(more);
             let ctx = ReplayHistoryContext {
                 messages: history.clone(),
                 ..ctx
@@ -795,7 +818,7 @@ impl Runtime {
                 }
                 Ok(None) => {
                     tracer.option::<usize>("validateReplayTurns", owner.id(), &None);
-                    let (validated, more) = validate_turns(&policy, history);
+                    let (validated, more) = validate_turns(&policy, &target, history);
                     history = validated;
                     changes.extend(more);
                 }
@@ -809,10 +832,32 @@ impl Runtime {
                 }
             }
         } else {
-            changes.extend(fix_turn_ordering(&policy, &mut history));
-            let (validated, more) = validate_turns(&policy, history);
+            let (finished, more) = finish_sanitation(&policy, &target, history);
+            changes.extend(more);
+            let (validated, more) = validate_turns(&policy, &target, finished);
             history = validated;
             changes.extend(more);
+        }
+        if changes.len() > before_plugin {
+            // What the rules after the plugin's sanitizeReplayHistory did
+            // (assistant-first fix, validators, the Responses repair).
+            tracer.value(
+                "replayTurns",
+                Some(provider),
+                &serde_json::json!({ "changes": &changes[before_plugin..] }),
+            );
+        }
+        // What the whole stage did to the history, by rule and count (never
+        // the messages' content).
+        if given > 0 {
+            tracer.value(
+                "replayHistory",
+                Some(provider),
+                &serde_json::json!({
+                    "messages": {"given": given, "sent": history.len()},
+                    "changes": &changes,
+                }),
+            );
         }
         history.extend(current);
         context.messages = history;
@@ -824,29 +869,11 @@ impl Runtime {
         model: &RuntimeModel,
         context: &mut Context,
         trace: Option<&mut HookTrace>,
-    ) -> Vec<ToolSchemaDiagnostic> {
-        if context.tools.is_empty() {
-            return Vec::new();
-        }
-        let mut tracer = Tracer::new(trace);
-        let provider = model.provider.as_str();
-        let ctx = ToolSchemaContext {
-            model: ModelContext::of(model),
-            tools: context.tools.clone(),
-        };
-        if let Some(tools) = self.with_owner(provider, "normalizeToolSchemas", &mut tracer, |p| {
-            p.normalize_tool_schemas(&ctx)
-        }) {
-            context.tools = tools;
-        }
-        let ctx = ToolSchemaContext {
-            tools: context.tools.clone(),
-            ..ctx
-        };
-        self.with_owner(provider, "inspectToolSchemas", &mut tracer, |p| {
-            p.inspect_tool_schemas(&ctx)
-        })
-        .unwrap_or_default()
+    ) -> (Vec<ToolSchemaDiagnostic>, Vec<ToolSchemaChange>) {
+        let tools = std::mem::take(&mut context.tools);
+        let stage = self.tool_schemas(model, tools, trace);
+        context.tools = stage.tools;
+        (stage.diagnostics, stage.changes)
     }
 }
 

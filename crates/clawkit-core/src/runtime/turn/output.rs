@@ -19,7 +19,7 @@ use crate::text_transform::TextTransforms;
 use crate::trace::{TraceOutcome, Tracer};
 
 use super::tagged::TagSplitter;
-use super::{TraceHandle, lock};
+use super::{TraceHandle, Turn, lock};
 
 /// Stages 9 and 10 over the transport's events.
 pub(super) struct TurnOutput {
@@ -267,11 +267,28 @@ impl Stream for TurnOutput {
                 Poll::Ready(Some(event)) => self.rewrite(event),
                 // Exactly one terminal event ends a turn, whatever the
                 // stream function did (a plugin's `createStreamFn` too).
-                Poll::Ready(None) => self.rewrite(StreamEvent::Error {
-                    kind: ErrorKind::Protocol,
-                    message: "the stream ended without a terminal event".to_owned(),
-                    failover: None,
-                }),
+                // The stand-in is recorded in the trace ([`Turn::MISSING_TERMINAL`]),
+                // so a test can tell it from an error the provider reported.
+                Poll::Ready(None) => {
+                    let message = "the stream ended without a terminal event";
+                    if let Some(trace) = &self.trace {
+                        lock(&trace.0).push(
+                            Turn::MISSING_TERMINAL,
+                            self.owner.as_ref().map(|o| o.0.as_str()),
+                            TraceOutcome::Returned {
+                                value: serde_json::json!({
+                                    "kind": ErrorKind::Protocol.as_str(),
+                                    "message": message,
+                                }),
+                            },
+                        );
+                    }
+                    self.rewrite(StreamEvent::Error {
+                        kind: ErrorKind::Protocol,
+                        message: message.to_owned(),
+                        failover: None,
+                    });
+                }
                 Poll::Pending => return Poll::Pending,
             }
         }
@@ -399,5 +416,41 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn the_stand_in_terminal_is_recorded_in_the_trace_and_a_real_one_is_not() {
+        let run = |events: Vec<StreamEvent>| {
+            let handle = TraceHandle::default();
+            let output = TurnOutput::new(
+                Box::pin(futures::stream::iter(events)),
+                false,
+                TextTransforms::new(),
+                None,
+                "m".to_owned(),
+                Some(handle.clone()),
+            );
+            let events = collect(output);
+            (events, handle.snapshot().hooks())
+        };
+        let (events, hooks) = run(vec![StreamEvent::TextDelta {
+            index: 0,
+            text: "Hi".into(),
+        }]);
+        assert!(matches!(
+            events.last(),
+            Some(StreamEvent::Error {
+                kind: ErrorKind::Protocol,
+                ..
+            })
+        ));
+        assert_eq!(hooks, [Turn::MISSING_TERMINAL]);
+        let (events, hooks) = run(vec![StreamEvent::Error {
+            kind: ErrorKind::Protocol,
+            message: "the stream ended without a terminal event".to_owned(),
+            failover: None,
+        }]);
+        assert_eq!(events.len(), 1);
+        assert!(hooks.is_empty(), "{hooks:?}");
     }
 }

@@ -1,0 +1,7 @@
+//! The replay families: parity with OpenClaw 2026.9.6's own outputs, the
+//! families' effect on shared histories (snapshots), and properties.
+
+mod histories;
+mod openclaw;
+mod parity;
+mod properties;
