@@ -3,6 +3,8 @@
 use clawkit_core::{ModelApi, SingleProviderPluginEntry};
 use clawkit_manifest::ManifestError;
 
+use clawkit_families::replay::ReplayFamily;
+
 use crate::hosted::Hosted;
 use crate::rows::Row;
 
@@ -22,6 +24,9 @@ pub(crate) static HOSTED: Hosted = Hosted {
     default_model: "claude-sonnet-4-5",
     rows,
     keys_url: "https://console.anthropic.com/settings/keys",
+    replay: ReplayFamily::NativeAnthropicByModel,
+    stream: None,
+    reasoning_output: None,
     dynamic_limits: (200_000, 8_192),
 };
 

@@ -1,8 +1,11 @@
 //! `google`: Gemini through the Generative Language API with
 //! `GEMINI_API_KEY` (or `GOOGLE_API_KEY`).
 
-use clawkit_core::{ModelApi, SingleProviderPluginEntry};
+use clawkit_core::{ModelApi, ReasoningOutputMode, SingleProviderPluginEntry};
 use clawkit_manifest::ManifestError;
+
+use clawkit_families::replay::ReplayFamily;
+use clawkit_families::stream::StreamFamily;
 
 use crate::hosted::Hosted;
 use crate::rows::Row;
@@ -23,6 +26,9 @@ pub(crate) static HOSTED: Hosted = Hosted {
     default_model: "gemini-2.5-flash",
     rows,
     keys_url: "https://aistudio.google.com/apikey",
+    replay: ReplayFamily::GoogleGemini,
+    stream: Some(StreamFamily::GoogleThinking),
+    reasoning_output: Some(ReasoningOutputMode::Native),
     dynamic_limits: (1_048_576, 8_192),
 };
 

@@ -1,12 +1,16 @@
 //! The hosted, API-key providers (OpenAI, Anthropic, Google) share one
 //! shape: a manifest, one API-key method per env var, a static catalog that
-//! also serves as the live one, and any other model id of the vendor served
-//! with the provider's API and conservative limits.
+//! also serves as the live one, any other model id of the vendor served
+//! with the provider's API and conservative limits, and the families
+//! OpenClaw installs on the same provider.
 
 use clawkit_core::{
-    ApiKeyAuthOptions, AuthDoctorContext, DynamicModelContext, ModelApi, PluginError,
-    ProviderConfig, ProviderHooks, RuntimeModel, SingleProviderPluginEntry,
+    ApiKeyAuthOptions, AuthDoctorContext, DynamicModelContext, Message, ModelApi, ModelContext,
+    PluginError, ProviderConfig, ProviderHooks, ReasoningOutputMode, ReplayHistoryContext,
+    ReplayPolicy, RuntimeModel, SharedStreamFn, SingleProviderPluginEntry, WrapStreamFnContext,
 };
+use clawkit_families::replay::{ReplayFamily, ReplayFamilyHooks};
+use clawkit_families::stream::StreamFamily;
 use clawkit_manifest::{ManifestError, PluginManifest};
 
 use crate::rows::Row;
@@ -26,6 +30,13 @@ pub(crate) struct Hosted {
     pub(crate) dynamic_limits: (u64, u64),
     /// Where to get a key, for `clawkit doctor` and re-auth messages.
     pub(crate) keys_url: &'static str,
+    /// The replay family OpenClaw installs on this provider.
+    pub(crate) replay: ReplayFamily,
+    /// Its stream family, if any.
+    pub(crate) stream: Option<StreamFamily>,
+    /// The reasoning output mode the provider itself declares, over the
+    /// replay family's (the direct `google` provider: `native`).
+    pub(crate) reasoning_output: Option<ReasoningOutputMode>,
 }
 
 impl Hosted {
@@ -49,7 +60,10 @@ impl Hosted {
             .allow_explicit_base_url(true)
             .build_provider(move || self.catalog())
             .build_static_provider(move || self.catalog())
-            .hooks(DynamicModels(self));
+            .hooks(HostedHooks {
+                hosted: self,
+                replay: ReplayFamilyHooks::new(self.replay),
+            });
         if let Some(env_var) = self.env_vars.first() {
             builder = builder.api_key_auth(
                 ApiKeyAuthOptions::new(self.id, "api-key", format!("{} API key", self.label))
@@ -68,20 +82,46 @@ impl Hosted {
 }
 
 /// Serves model ids the static catalog does not list (new releases), with
-/// the provider's API and conservative limits.
-struct DynamicModels(&'static Hosted);
+/// the provider's API and conservative limits, and delegates to the
+/// provider's families.
+struct HostedHooks {
+    hosted: &'static Hosted,
+    replay: ReplayFamilyHooks,
+}
 
 #[clawkit_core::async_trait]
-impl ProviderHooks for DynamicModels {
+impl ProviderHooks for HostedHooks {
+    fn build_replay_policy(&self, ctx: &ModelContext) -> Option<ReplayPolicy> {
+        self.replay.build_replay_policy(ctx)
+    }
+
+    async fn sanitize_replay_history(
+        &self,
+        ctx: &ReplayHistoryContext,
+    ) -> Result<Option<Vec<Message>>, PluginError> {
+        Ok(self.replay.sanitize_replay_history(ctx))
+    }
+
+    fn resolve_reasoning_output_mode(&self, ctx: &ModelContext) -> Option<ReasoningOutputMode> {
+        self.hosted
+            .reasoning_output
+            .or_else(|| self.replay.resolve_reasoning_output_mode(ctx))
+    }
+
+    fn wrap_stream_fn(&self, ctx: &WrapStreamFnContext) -> Option<SharedStreamFn> {
+        self.hosted.stream?.wrap(ctx)
+    }
+
     async fn build_auth_doctor_hint(&self, _ctx: &AuthDoctorContext) -> Option<String> {
-        let export = match self.0.env_vars {
+        let hosted = self.hosted;
+        let export = match hosted.env_vars {
             [] => return None,
             [only] => (*only).to_owned(),
             [first, others @ ..] => format!("{first} (or {})", others.join(", ")),
         };
         Some(format!(
             "create a key at {} and export {export}",
-            self.0.keys_url
+            hosted.keys_url
         ))
     }
 
@@ -90,11 +130,16 @@ impl ProviderHooks for DynamicModels {
             .provider_config
             .as_ref()
             .map(|config| config.base_url.clone())
-            .or_else(|| self.0.base_url.parse().ok())?;
-        let (context_window, max_tokens) = self.0.dynamic_limits;
+            .or_else(|| self.hosted.base_url.parse().ok())?;
+        let (context_window, max_tokens) = self.hosted.dynamic_limits;
         Some(
-            RuntimeModel::new(self.0.id, &ctx.model_id, self.0.api.clone(), base_url)
-                .with_limits(context_window, max_tokens),
+            RuntimeModel::new(
+                self.hosted.id,
+                &ctx.model_id,
+                self.hosted.api.clone(),
+                base_url,
+            )
+            .with_limits(context_window, max_tokens),
         )
     }
 }

@@ -48,10 +48,12 @@
 
 use clawkit_core::{
     ApiKey, CatalogContext, CatalogOrder, CatalogResult, CredentialKind, DynamicModelContext,
-    InputKind, LOCAL_AUTH_MARKER, ModelApi, ModelCompat, ModelCost, ModelDefinition, PluginError,
-    ProviderConfig, ProviderHooks, ResolvedModelContext, RuntimeModel, SingleProviderPluginEntry,
-    SyntheticAuth, SyntheticAuthContext, TransportContext, TransportPatch, async_trait,
+    InputKind, LOCAL_AUTH_MARKER, ModelApi, ModelCompat, ModelContext, ModelCost, ModelDefinition,
+    PluginError, ProviderConfig, ProviderHooks, ReplayPolicy, ResolvedModelContext, RuntimeModel,
+    SingleProviderPluginEntry, SyntheticAuth, SyntheticAuthContext, TransportContext,
+    TransportPatch, async_trait,
 };
+use clawkit_families::replay::{ReplayFamily, ReplayFamilyHooks};
 use clawkit_manifest::{ManifestError, PluginManifest};
 use serde_json::Value;
 use url::Url;
@@ -222,6 +224,11 @@ struct OllamaHooks;
 
 #[async_trait]
 impl ProviderHooks for OllamaHooks {
+    /// #39: the `openai-compatible` replay family, as OpenClaw installs it.
+    fn build_replay_policy(&self, ctx: &ModelContext) -> Option<ReplayPolicy> {
+        ReplayFamilyHooks::new(ReplayFamily::OpenAiCompatible).build_replay_policy(ctx)
+    }
+
     /// #1: the server's pulled models; nothing (so the static catalog
     /// serves) when it cannot be read.
     async fn catalog(&self, ctx: &CatalogContext) -> Result<Option<CatalogResult>, PluginError> {

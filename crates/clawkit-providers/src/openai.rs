@@ -5,6 +5,9 @@
 use clawkit_core::{ModelApi, SingleProviderPluginEntry};
 use clawkit_manifest::ManifestError;
 
+use clawkit_families::replay::ReplayFamily;
+use clawkit_families::stream::StreamFamily;
+
 use crate::hosted::Hosted;
 use crate::rows::Row;
 
@@ -24,6 +27,9 @@ pub(crate) static HOSTED: Hosted = Hosted {
     default_model: "gpt-5-mini",
     rows,
     keys_url: "https://platform.openai.com/api-keys",
+    replay: ReplayFamily::OpenAiCompatible,
+    stream: Some(StreamFamily::OpenAiResponsesDefaults),
+    reasoning_output: None,
     dynamic_limits: (128_000, 16_384),
 };
 

@@ -52,9 +52,11 @@ use std::time::Duration;
 use clawkit_core::{
     ApiKey, ApiKeyAuthOptions, AuthLookupContext, CatalogContext, CatalogResult,
     DynamicModelContext, Env, Headers, InputKind, LOCAL_AUTH_MARKER, MaxTokensField, ModelApi,
-    ModelCompat, ModelCost, ModelDefinition, PluginError, ProviderConfig, ProviderHooks,
-    ResolvedModelContext, RuntimeModel, SingleProviderPluginEntry, async_trait, is_loopback_url,
+    ModelCompat, ModelContext, ModelCost, ModelDefinition, PluginError, ProviderConfig,
+    ProviderHooks, ReplayPolicy, ResolvedModelContext, RuntimeModel, SingleProviderPluginEntry,
+    async_trait, is_loopback_url,
 };
+use clawkit_families::replay::{ReplayFamily, ReplayFamilyHooks};
 use clawkit_http::{HttpClient, HttpConfig};
 use clawkit_manifest::{ManifestError, PluginManifest};
 use serde_json::Value;
@@ -172,6 +174,11 @@ struct OpenAiCompatibleHooks;
 
 #[async_trait]
 impl ProviderHooks for OpenAiCompatibleHooks {
+    /// #39: the `openai-compatible` replay family, as OpenClaw installs it.
+    fn build_replay_policy(&self, ctx: &ModelContext) -> Option<ReplayPolicy> {
+        ReplayFamilyHooks::new(ReplayFamily::OpenAiCompatible).build_replay_policy(ctx)
+    }
+
     /// #1: the server's entry, with its models when a credential resolved
     /// and the server lists them.
     async fn catalog(&self, ctx: &CatalogContext) -> Result<Option<CatalogResult>, PluginError> {

@@ -20,10 +20,11 @@
 //! ```
 
 use clawkit_core::{
-    ApiKeyAuthOptions, DynamicModelContext, InputKind, ModelApi, ModelCost, ModelDefinition,
-    PluginError, ProviderConfig, ProviderHooks, Replacement, RuntimeModel,
-    SingleProviderPluginEntry, TextTransforms,
+    ApiKeyAuthOptions, DynamicModelContext, InputKind, ModelApi, ModelContext, ModelCost,
+    ModelDefinition, PluginError, ProviderConfig, ProviderHooks, Replacement, ReplayPolicy,
+    RuntimeModel, SingleProviderPluginEntry, TextTransforms,
 };
+use clawkit_families::replay::{ReplayFamily, ReplayFamilyHooks};
 use clawkit_manifest::{ManifestError, PackageManifest, PluginManifest};
 
 /// The plugin's `openclaw.plugin.json`, as shipped.
@@ -100,6 +101,11 @@ pub fn text_transforms() -> TextTransforms {
 struct AcmeHooks;
 
 impl ProviderHooks for AcmeHooks {
+    /// OpenClaw's `openai-compatible` replay family, installed in one line.
+    fn build_replay_policy(&self, ctx: &ModelContext) -> Option<ReplayPolicy> {
+        ReplayFamilyHooks::new(ReplayFamily::OpenAiCompatible).build_replay_policy(ctx)
+    }
+
     /// The rewrites, scoped to this provider. The guide registers them with
     /// `api.registerTextTransforms`, which OpenClaw applies to every
     /// provider; the `clawkit` binary runs Acme next to the built-in

@@ -4,6 +4,7 @@
 
 mod backend;
 mod conformance;
+mod families;
 mod hosted;
 mod ollama;
 mod openai_compatible;
