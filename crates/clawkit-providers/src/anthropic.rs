@@ -26,6 +26,7 @@ pub(crate) static HOSTED: Hosted = Hosted {
     keys_url: "https://console.anthropic.com/settings/keys",
     replay: ReplayFamily::NativeAnthropicByModel,
     stream: None,
+    tools: None,
     reasoning_output: None,
     dynamic_limits: (200_000, 8_192),
 };

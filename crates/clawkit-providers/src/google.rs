@@ -6,6 +6,7 @@ use clawkit_manifest::ManifestError;
 
 use clawkit_families::replay::ReplayFamily;
 use clawkit_families::stream::StreamFamily;
+use clawkit_families::tools::ToolCompatFamily;
 
 use crate::hosted::Hosted;
 use crate::rows::Row;
@@ -28,6 +29,7 @@ pub(crate) static HOSTED: Hosted = Hosted {
     keys_url: "https://aistudio.google.com/apikey",
     replay: ReplayFamily::GoogleGemini,
     stream: Some(StreamFamily::GoogleThinking),
+    tools: Some(ToolCompatFamily::Gemini),
     reasoning_output: Some(ReasoningOutputMode::Native),
     dynamic_limits: (1_048_576, 8_192),
 };

@@ -7,10 +7,12 @@
 use clawkit_core::{
     ApiKeyAuthOptions, AuthDoctorContext, DynamicModelContext, Message, ModelApi, ModelContext,
     PluginError, ProviderConfig, ProviderHooks, ReasoningOutputMode, ReplayHistoryContext,
-    ReplayPolicy, RuntimeModel, SharedStreamFn, SingleProviderPluginEntry, WrapStreamFnContext,
+    ReplayPolicy, RuntimeModel, SharedStreamFn, SingleProviderPluginEntry, Tool, ToolSchemaContext,
+    ToolSchemaDiagnostic, WrapStreamFnContext,
 };
 use clawkit_families::replay::{ReplayFamily, ReplayFamilyHooks};
 use clawkit_families::stream::StreamFamily;
+use clawkit_families::tools::{ToolCompatFamily, ToolCompatHooks};
 use clawkit_manifest::{ManifestError, PluginManifest};
 
 use crate::rows::Row;
@@ -34,6 +36,8 @@ pub(crate) struct Hosted {
     pub(crate) replay: ReplayFamily,
     /// Its stream family, if any.
     pub(crate) stream: Option<StreamFamily>,
+    /// Its tool-compat family, if any.
+    pub(crate) tools: Option<ToolCompatFamily>,
     /// The reasoning output mode the provider itself declares, over the
     /// replay family's (the direct `google` provider: `native`).
     pub(crate) reasoning_output: Option<ReasoningOutputMode>,
@@ -63,6 +67,7 @@ impl Hosted {
             .hooks(HostedHooks {
                 hosted: self,
                 replay: ReplayFamilyHooks::new(self.replay),
+                tools: self.tools.map(ToolCompatHooks::new),
             });
         if let Some(env_var) = self.env_vars.first() {
             builder = builder.api_key_auth(
@@ -87,6 +92,7 @@ impl Hosted {
 struct HostedHooks {
     hosted: &'static Hosted,
     replay: ReplayFamilyHooks,
+    tools: Option<ToolCompatHooks>,
 }
 
 #[clawkit_core::async_trait]
@@ -110,6 +116,14 @@ impl ProviderHooks for HostedHooks {
 
     fn wrap_stream_fn(&self, ctx: &WrapStreamFnContext) -> Option<SharedStreamFn> {
         self.hosted.stream?.wrap(ctx)
+    }
+
+    fn normalize_tool_schemas(&self, ctx: &ToolSchemaContext) -> Option<Vec<Tool>> {
+        self.tools.as_ref()?.normalize_tool_schemas(ctx)
+    }
+
+    fn inspect_tool_schemas(&self, ctx: &ToolSchemaContext) -> Option<Vec<ToolSchemaDiagnostic>> {
+        self.tools.as_ref()?.inspect_tool_schemas(ctx)
     }
 
     async fn build_auth_doctor_hint(&self, _ctx: &AuthDoctorContext) -> Option<String> {

@@ -7,6 +7,7 @@ use clawkit_manifest::ManifestError;
 
 use clawkit_families::replay::ReplayFamily;
 use clawkit_families::stream::StreamFamily;
+use clawkit_families::tools::ToolCompatFamily;
 
 use crate::hosted::Hosted;
 use crate::rows::Row;
@@ -29,6 +30,7 @@ pub(crate) static HOSTED: Hosted = Hosted {
     keys_url: "https://platform.openai.com/api-keys",
     replay: ReplayFamily::OpenAiCompatible,
     stream: Some(StreamFamily::OpenAiResponsesDefaults),
+    tools: Some(ToolCompatFamily::OpenAi),
     reasoning_output: None,
     dynamic_limits: (128_000, 16_384),
 };

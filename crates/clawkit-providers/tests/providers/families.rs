@@ -109,3 +109,41 @@ fn openai_and_google_wrap_their_streams_and_anthropic_does_not() {
         TraceOutcome::NotHandled
     );
 }
+
+#[test]
+fn google_and_openai_normalize_tool_schemas_and_anthropic_does_not() {
+    let tool = clawkit_core::Tool::new(
+        "lookup",
+        "Looks a thing up",
+        serde_json::json!({
+            "type": "object",
+            "properties": {"kind": {"const": "city"}, "name": {"type": "string"}},
+            "required": ["kind", "name"],
+            "additionalProperties": false
+        }),
+    );
+    let normalized = |id: &str, model: &str, api: ModelApi| {
+        let ctx = clawkit_core::ToolSchemaContext::new(
+            ModelContext::new(id, model, Some(api)),
+            vec![tool.clone()],
+        );
+        provider(id).normalize_tool_schemas(&ctx)
+    };
+    let gemini = normalized("google", "gemini-2.5-flash", ModelApi::GoogleGenerativeAi).unwrap();
+    let kind = &gemini[0].parameters["properties"]["kind"];
+    assert_eq!(
+        kind["enum"],
+        serde_json::json!(["city"]),
+        "gemini: const → enum"
+    );
+    assert!(gemini[0].parameters.get("additionalProperties").is_none());
+    assert!(normalized("openai", "gpt-5-mini", ModelApi::OpenAiResponses).is_some());
+    assert!(
+        normalized(
+            "anthropic",
+            "claude-sonnet-4-5",
+            ModelApi::AnthropicMessages
+        )
+        .is_none()
+    );
+}
