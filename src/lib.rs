@@ -6,6 +6,8 @@
 //! - [`core`]: the provider contract ([`core::ProviderPlugin`] and its
 //!   hooks), plugin entries, the [`core::Runtime`] that merges catalogs,
 //!   resolves models and credentials, and records hook traces;
+//! - [`families`]: OpenClaw's replay, stream and tool-compat families, each
+//!   installed by a provider in one line;
 //! - [`http`]: the HTTP client and the streaming transports for the
 //!   `openai-completions`, `openai-responses`, `anthropic-messages` and
 //!   `google-generative-ai` APIs, normalized into [`core::StreamEvent`]s;
@@ -39,6 +41,7 @@
 //! ```
 
 pub use clawkit_core as core;
+pub use clawkit_families as families;
 pub use clawkit_http as http;
 pub use clawkit_manifest as manifest;
 pub use clawkit_providers as providers;

@@ -21,6 +21,8 @@
 //! config. The reference is OpenClaw 2026.9.6.
 
 pub mod error;
+#[cfg(test)]
+mod parity;
 pub mod replay;
 pub mod stream;
 pub mod tools;

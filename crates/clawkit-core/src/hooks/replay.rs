@@ -54,7 +54,7 @@ impl ThoughtSignaturePolicy {
 
 /// A transcript replay policy, OpenClaw's transcript-policy fields one for
 /// one. Every field is optional: a plugin's policy is a partial overlaid
-/// on [`ReplayPolicy::defaults`]; [`crate::replay`] carries it out.
+/// on [`ReplayPolicy::defaults`]; the `replay` module of this crate carries it out.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -62,7 +62,7 @@ pub struct ReplayPolicy {
     /// How much content is sanitized (`images-only` by default; `full` for Gemini and Anthropic).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sanitize_mode: Option<SanitizeMode>,
-    /// Rewrite tool-call ids to `tool_call_id_mode` ([`crate::replay::sanitize_tool_call_ids`]).
+    /// Rewrite tool-call ids to `tool_call_id_mode` (`replay::sanitize_tool_call_ids`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sanitize_tool_call_ids: Option<bool>,
     /// The id shape when `sanitize_tool_call_ids` is on; without one no id is rewritten.

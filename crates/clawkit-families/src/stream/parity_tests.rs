@@ -1,4 +1,4 @@
-//! Every stream and usage-compat case of the parity data
+//! Every stream case of the parity data
 //! (`tests/data/parity/expected`, OpenClaw 2026.9.6's own outputs) run
 //! through the families and compared with OpenClaw's result.
 //!
@@ -7,70 +7,17 @@
 //! body from the case's payload, runs the payload hooks once, and keeps the
 //! model, headers and options it saw.
 
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use clawkit_core::{
-    Context, HeaderPrecedence, ModelApi, ModelCompat, ProviderConfig, RuntimeModel, SharedStreamFn,
-    StreamRequest, ThinkingLevel,
+    Context, HeaderPrecedence, ModelApi, ModelCompat, RuntimeModel, SharedStreamFn, StreamRequest,
+    ThinkingLevel,
 };
 use serde_json::{Map, Value, json};
 
 use super::{StreamFamily, StreamWrapperFactory, compose_provider_stream_wrappers};
 use super::{google, minimax, moonshot, openai, proxy};
-use crate::usage_compat;
-
-fn parity_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/parity")
-}
-
-fn read_json(path: &Path) -> Value {
-    match std::fs::read_to_string(path).map(|text| serde_json::from_str(&text)) {
-        Ok(Ok(value)) => value,
-        other => unreachable!("{}: {other:?}", path.display()),
-    }
-}
-
-/// Replaces every `{"$file": path}` by the parsed file.
-fn resolve_files(value: &mut Value) {
-    if let Some(file) = value.get("$file").and_then(Value::as_str) {
-        *value = read_json(&parity_dir().join(file));
-        return;
-    }
-    match value {
-        Value::Array(items) => items.iter_mut().for_each(resolve_files),
-        Value::Object(object) => object.values_mut().for_each(resolve_files),
-        _ => {}
-    }
-}
-
-fn cases(prefix: &str) -> Vec<Value> {
-    let dir = parity_dir().join("expected");
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .map(|entries| {
-            entries
-                .filter_map(Result::ok)
-                .map(|entry| entry.path())
-                .collect()
-        })
-        .unwrap_or_default();
-    paths.retain(|path| {
-        path.file_name()
-            .and_then(|name| name.to_str())
-            .is_some_and(|name| name.starts_with(prefix) && name.ends_with(".json"))
-    });
-    paths.sort();
-    paths
-        .iter()
-        .map(|path| {
-            let mut case = read_json(path);
-            if let Some(input) = case.get_mut("input") {
-                resolve_files(input);
-            }
-            case
-        })
-        .collect()
-}
+use crate::parity::cases;
 
 /// A base URL for a case model without one (OpenClaw's `default` route,
 /// which clawkit cannot express: every clawkit model has a base URL).
@@ -397,74 +344,4 @@ fn stream_cases_match_openclaw() {
     let skipped: Vec<&str> = NOT_RUN.iter().map(|(name, _)| *name).collect();
     assert_eq!(not_run, skipped);
     assert_eq!(ran, 81, "every other stream case ran");
-}
-
-#[test]
-fn usage_compat_cases_match_openclaw() {
-    let mut ran = 0;
-    for case in cases("usage-compat.") {
-        let name = case["case"].as_str().unwrap_or_default();
-        let input = &case["input"];
-        let actual = match case["function"].as_str() {
-            Some("supportsNativeStreamingUsageCompat") => {
-                let routes = input["routes"].as_array().cloned().unwrap_or_default();
-                let rows: Vec<Value> = routes
-                    .into_iter()
-                    .map(|mut route| {
-                        let provider = route["providerId"].as_str().unwrap_or_default().to_owned();
-                        let base_url = route["baseUrl"].as_str().unwrap_or_default().to_owned();
-                        route["supported"] =
-                            json!(usage_compat::supports_native_streaming_usage_compat(
-                                &provider, &base_url
-                            ));
-                        route
-                    })
-                    .collect();
-                json!(rows)
-            }
-            Some("applyProviderNativeStreamingUsageCompat") => {
-                let config: ProviderConfig =
-                    match serde_json::from_value(input["providerConfig"].clone()) {
-                        Ok(config) => config,
-                        Err(error) => unreachable!("{name}: {error}"),
-                    };
-                let mut applied = config.clone();
-                let provider = input["providerId"].as_str().unwrap_or_default();
-                let changed = usage_compat::apply_provider_native_streaming_usage_compat(
-                    provider,
-                    &mut applied,
-                );
-                // clawkit's typed config writes defaults OpenClaw's input
-                // omits (`input`, `cost`, …): compare the rows' ids and compat.
-                let rows = |config: &ProviderConfig| -> Value {
-                    json!(
-                        config
-                            .models
-                            .iter()
-                            .map(|row| json!({"id": row.id, "compat": row.compat}))
-                            .collect::<Vec<_>>()
-                    )
-                };
-                let expected_rows: Vec<Value> = case["output"]["providerConfig"]["models"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|row| json!({"id": row["id"], "compat": row.get("compat").cloned().unwrap_or(Value::Null)}))
-                    .collect();
-                assert_eq!(rows(&applied), json!(expected_rows), "{name}");
-                json!({"unchanged": !changed})
-            }
-            other => unreachable!("{name}: {other:?}"),
-        };
-        let expected = match case["function"].as_str() {
-            Some("applyProviderNativeStreamingUsageCompat") => {
-                json!({"unchanged": case["output"]["unchanged"]})
-            }
-            _ => case["output"].clone(),
-        };
-        assert_eq!(actual, expected, "{name}");
-        ran += 1;
-    }
-    assert_eq!(ran, 5);
 }
