@@ -14,6 +14,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
+mod openclaw;
+mod replay;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -54,6 +56,7 @@ fn run(case: &Value, input: &Value) -> Option<Result<Value, String>> {
     let function = case["function"].as_str().unwrap_or_default();
     match case["kind"].as_str()? {
         "tools" => tools::run(family, function, input),
+        "replay" => replay::run(family, function, input),
         _ => None,
     }
 }
