@@ -17,6 +17,7 @@
 mod openclaw;
 mod replay;
 mod tools;
+mod usage_compat;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -57,6 +58,7 @@ fn run(case: &Value, input: &Value) -> Option<Result<Value, String>> {
     match case["kind"].as_str()? {
         "tools" => tools::run(family, function, input),
         "replay" => replay::run(family, function, input),
+        "usage_compat" => usage_compat::run(function, input),
         _ => None,
     }
 }
