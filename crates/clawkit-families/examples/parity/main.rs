@@ -16,6 +16,7 @@
 
 mod openclaw;
 mod replay;
+mod stream;
 mod tools;
 mod usage_compat;
 
@@ -58,6 +59,7 @@ fn run(case: &Value, input: &Value) -> Option<Result<Value, String>> {
     match case["kind"].as_str()? {
         "tools" => tools::run(family, function, input),
         "replay" => replay::run(family, function, input),
+        "stream" => stream::run(family, function, input),
         "usage_compat" => usage_compat::run(function, input),
         _ => None,
     }
