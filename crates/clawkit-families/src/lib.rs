@@ -20,6 +20,11 @@
 //! and [`usage_compat`], the native streaming-usage compat of a provider
 //! config. The reference is OpenClaw 2026.9.6.
 
+// The parity example's shared dispatch names this crate by its name, also
+// when the stream parity test includes it.
+#[cfg(test)]
+extern crate self as clawkit_families;
+
 pub mod error;
 #[cfg(test)]
 mod parity;

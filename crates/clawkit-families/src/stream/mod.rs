@@ -180,7 +180,11 @@ impl StreamFamily {
         )
     }
 
-    fn wrap_parts(
+    /// The family's layer around `stream_fn`, from the parts of a
+    /// [`WrapStreamFnContext`] it reads: the model id, the extra params and
+    /// the thinking level (for a caller that has no context, such as the
+    /// parity example).
+    pub fn wrap_parts(
         self,
         stream_fn: SharedStreamFn,
         model_id: &str,

@@ -7,127 +7,18 @@
 //! body from the case's payload, runs the payload hooks once, and keeps the
 //! model, headers and options it saw.
 
-use std::sync::{Arc, Mutex};
-
-use clawkit_core::{
-    Context, HeaderPrecedence, ModelApi, ModelCompat, RuntimeModel, SharedStreamFn, StreamRequest,
-    ThinkingLevel,
-};
+use clawkit_core::SharedStreamFn;
 use serde_json::{Map, Value, json};
 
-use super::{StreamFamily, StreamWrapperFactory, compose_provider_stream_wrappers};
 use super::{google, minimax, moonshot, openai, proxy};
 use crate::parity::cases;
 
-/// A base URL for a case model without one (OpenClaw's `default` route,
-/// which clawkit cannot express: every clawkit model has a base URL).
-const NO_BASE_URL: &str = "https://default-route.invalid/";
+/// The stream dispatch of the parity example (`examples/parity`): the
+/// transport, and the family cases.
+#[path = "../../examples/parity/stream.rs"]
+mod dispatch;
 
-fn model_of(input: &Value) -> RuntimeModel {
-    let spec = &input["model"];
-    let base = spec["baseUrl"].as_str().unwrap_or(NO_BASE_URL);
-    let base = match base.parse() {
-        Ok(base) => base,
-        Err(error) => unreachable!("{base}: {error}"),
-    };
-    let mut model = RuntimeModel::new(
-        spec["provider"].as_str().unwrap_or_default(),
-        spec["id"].as_str().unwrap_or_default(),
-        ModelApi::from(spec["api"].as_str().unwrap_or_default()),
-        base,
-    );
-    model.reasoning = spec["reasoning"].as_bool().unwrap_or(false);
-    if let Some(window) = spec["contextWindow"].as_u64() {
-        model.context_window = window;
-    } else {
-        // OpenClaw has no window for such a model; clawkit always has one.
-        model.context_window = 0;
-    }
-    model.context_tokens = spec["contextTokens"].as_u64();
-    if let Some(compat) = spec.get("compat") {
-        model.compat = serde_json::from_value::<ModelCompat>(compat.clone()).unwrap_or_default();
-    }
-    model
-}
-
-fn level_of(value: &Value) -> Option<ThinkingLevel> {
-    serde_json::from_value(value.clone()).ok()
-}
-
-/// What the recording transport saw.
-#[derive(Debug)]
-struct Seen {
-    model: RuntimeModel,
-    headers: Vec<(String, String)>,
-    level: Option<ThinkingLevel>,
-    payload: Value,
-}
-
-fn recording(payload: Value, seen: Arc<Mutex<Option<Seen>>>) -> SharedStreamFn {
-    Arc::new(move |request: StreamRequest| -> clawkit_core::EventStream {
-        let mut body = payload.clone();
-        request
-            .options
-            .apply_payload_hooks(&mut body, &request.model);
-        let headers = request
-            .options
-            .headers
-            .iter()
-            .map(|(name, value)| (name.to_owned(), value.to_owned()))
-            .collect();
-        if let Ok(mut seen) = seen.lock() {
-            *seen = Some(Seen {
-                model: request.model.clone(),
-                headers,
-                level: request.options.thinking_level,
-                payload: body,
-            });
-        }
-        Box::pin(futures::stream::empty())
-    })
-}
-
-/// Runs `wrap` around the recording transport and renders what it saw in
-/// the parity output shape.
-fn run(input: &Value, wrap: impl FnOnce(SharedStreamFn) -> SharedStreamFn) -> Value {
-    let seen = Arc::new(Mutex::new(None));
-    let base = recording(input["payload"].clone(), Arc::clone(&seen));
-    let stream_fn = wrap(base);
-    let mut request = StreamRequest::new(model_of(input), Context::user("hi"));
-    if let Some(headers) = input.get("headers").and_then(Value::as_object) {
-        let headers = headers
-            .iter()
-            .map(|(name, value)| (name.clone(), value.as_str().unwrap_or_default().to_owned()));
-        request
-            .options
-            .headers
-            .merge(headers, HeaderPrecedence::DefaultsWin);
-    }
-    let _events = stream_fn.stream(request);
-    let Some(seen) = seen.lock().ok().and_then(|mut seen| seen.take()) else {
-        return json!({"error": "the transport was not called"});
-    };
-    let mut model = input["model"].clone();
-    model["id"] = json!(seen.model.id);
-    if seen.model.reasoning && input["model"]["reasoning"] != json!(true) {
-        model["reasoning"] = json!(true);
-    }
-    let headers = if seen.headers.is_empty() {
-        Value::Null
-    } else {
-        let map: Map<String, Value> = seen
-            .headers
-            .into_iter()
-            .map(|(name, value)| (name.to_ascii_lowercase(), json!(value)))
-            .collect();
-        Value::Object(map)
-    };
-    let mut options = input.get("options").cloned().unwrap_or_else(|| json!({}));
-    if let Some(level) = seen.level.and_then(super::params::level_name) {
-        options["reasoning"] = json!(level);
-    }
-    json!({"model": model, "headers": headers, "options": options, "payload": seen.payload})
-}
+use dispatch::{level_of, transport};
 
 /// The expected output with header names lower-cased (clawkit's headers
 /// compare in any case; the wire spelling does not matter).
@@ -146,46 +37,6 @@ fn normalized_expected(output: &Value) -> Value {
         *headers = lowered;
     }
     output
-}
-
-fn family_case(case: &Value) -> Option<Value> {
-    let input = &case["input"];
-    let ctx = input.get("ctx").cloned().unwrap_or_else(|| json!({}));
-    let level_value = ctx.get("thinkingLevel");
-    let level = level_value.and_then(level_of);
-    if level_value.is_some() && level.is_none() {
-        return None; // a level clawkit does not have (`max`)
-    }
-    let params = ctx
-        .get("extraParams")
-        .and_then(Value::as_object)
-        .cloned()
-        .unwrap_or_default();
-    let model_id = ctx
-        .get("modelId")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned();
-    let names: Vec<String> = match input.get("families").and_then(Value::as_array) {
-        Some(names) => names
-            .iter()
-            .filter_map(Value::as_str)
-            .map(str::to_owned)
-            .collect(),
-        None => vec![case["family"].as_str().unwrap_or_default().to_owned()],
-    };
-    let families: Vec<StreamFamily> = names.iter().filter_map(|name| name.parse().ok()).collect();
-    Some(run(input, |base| {
-        let wrappers = families.iter().map(|family| {
-            let params = &params;
-            let model_id = model_id.as_str();
-            Some(
-                Box::new(move |f| family.wrap_parts(f, model_id, params, level))
-                    as StreamWrapperFactory<'_>,
-            )
-        });
-        compose_provider_stream_wrappers(base, wrappers.collect::<Vec<_>>())
-    }))
 }
 
 fn wrapper_case(case: &Value) -> Option<Value> {
@@ -238,7 +89,7 @@ fn wrapper_case(case: &Value) -> Option<Value> {
         }
         _ => return None,
     };
-    Some(run(input, wrapped))
+    Some(transport(input, wrapped))
 }
 
 /// Cases clawkit cannot run, and why (checked to stay exactly these).
@@ -289,20 +140,16 @@ fn stream_cases_match_openclaw() {
     let mut ran = 0;
     for case in cases("stream.") {
         let name = case["case"].as_str().unwrap_or_default().to_owned();
+        let family = case["family"].as_str().unwrap_or_default();
         let actual = match case["function"].as_str() {
-            Some("buildProviderStreamFamilyHooks") => Some(
-                match case["family"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .parse::<StreamFamily>()
-                {
-                    Ok(_) => json!({"output": ["wrapStreamFn"]}),
-                    Err(error) => json!({"error": error.to_string()}),
-                },
-            ),
-            Some("wrapStreamFn") => family_case(&case).map(|output| json!({"output": output})),
             Some("wrapper") => wrapper_case(&case).map(|output| json!({"output": output})),
-            _ => None,
+            Some(function) => {
+                dispatch::run(family, function, &case["input"]).map(|result| match result {
+                    Ok(output) => json!({"output": output}),
+                    Err(error) => json!({"error": error}),
+                })
+            }
+            None => None,
         };
         let Some(actual) = actual else {
             not_run.push(name);
@@ -311,7 +158,9 @@ fn stream_cases_match_openclaw() {
         ran += 1;
         let matched = match (case.get("error"), actual.get("error")) {
             (Some(_), Some(_)) => true,
-            (None, None) => actual["output"] == normalized_expected(&case["output"]),
+            (None, None) => {
+                normalized_expected(&actual["output"]) == normalized_expected(&case["output"])
+            }
             _ => false,
         };
         if !matched {

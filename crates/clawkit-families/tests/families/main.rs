@@ -4,3 +4,4 @@
 
 mod replay;
 mod tools;
+mod usage_compat;

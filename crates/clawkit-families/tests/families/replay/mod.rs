@@ -2,6 +2,6 @@
 //! families' effect on shared histories (snapshots), and properties.
 
 mod histories;
-mod openclaw;
+pub mod openclaw;
 mod parity;
 mod properties;

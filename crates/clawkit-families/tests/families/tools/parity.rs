@@ -3,10 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use clawkit_core::{ModelApi, ModelContext, RuntimeModel, Tool, ToolSchemaContext};
-use clawkit_families::tools::{
-    Normalized, ToolCompatFamily, deepseek, gemini, llamacpp, openai, xai,
-};
+use clawkit_families::tools::{Normalized, deepseek, gemini, llamacpp, openai, xai};
 use serde_json::{Value, json};
 
 fn parity_dir() -> PathBuf {
@@ -36,117 +33,17 @@ fn resolve_files(value: Value) -> Value {
     }
 }
 
-/// OpenClaw's `ctx` (`{provider, modelApi, model?: {provider, api, baseUrl}, tools}`).
-fn context(ctx: &Value) -> ToolSchemaContext {
-    let provider = ctx["provider"].as_str().unwrap_or_default();
-    let api = ModelApi::from(ctx["modelApi"].as_str().unwrap_or_default());
-    let tools = ctx["tools"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|t| {
-            Tool::new(
-                t["name"].as_str().unwrap(),
-                t["description"].as_str().unwrap_or_default(),
-                t.get("parameters").cloned().unwrap_or(Value::Null),
-            )
-        })
-        .collect();
-    let model = match ctx.get("model") {
-        Some(m) => {
-            let runtime = RuntimeModel::new(
-                m["provider"].as_str().unwrap(),
-                "fixture",
-                ModelApi::from(m["api"].as_str().unwrap()),
-                m["baseUrl"].as_str().unwrap().parse().unwrap(),
-            );
-            let mut model = ModelContext::of(&runtime);
-            model.provider = provider.to_owned();
-            model.model_api = Some(api);
-            model
-        }
-        None => {
-            let runtime = RuntimeModel::new(
-                provider,
-                "fixture",
-                api.clone(),
-                "https://unused.example".parse().unwrap(),
-            );
-            let mut model = ModelContext::of(&runtime);
-            model.model = None;
-            model
-        }
-    };
-    ToolSchemaContext::new(model, tools)
-}
-
-/// What OpenClaw returns for the tools: name, description when given, and
-/// parameters when given or set.
-fn tools_json(tools: &[Tool], input: &Value) -> Value {
-    let given = input.as_array().unwrap();
-    Value::Array(
-        tools
-            .iter()
-            .zip(given)
-            .map(|(tool, original)| {
-                let mut out = json!({"name": tool.name});
-                if original.get("description").is_some() {
-                    out["description"] = json!(tool.description);
-                }
-                if original.get("parameters").is_some() || !tool.parameters.is_null() {
-                    out["parameters"] = tool.parameters.clone();
-                }
-                out
-            })
-            .collect(),
-    )
-}
+/// The tool-compat dispatch of the parity example (`examples/parity`).
+#[path = "../../../examples/parity/tools.rs"]
+mod dispatch;
 
 /// What clawkit returns for one case, in the shape of OpenClaw's output.
 fn run(case: &Value) -> Result<Value, String> {
     let input = resolve_files(case["input"].clone());
-    let family_name = case["family"].as_str().unwrap_or_default();
+    let family = case["family"].as_str().unwrap_or_default();
     let function = case["function"].as_str().unwrap();
-    if function == "buildProviderToolCompatFamilyHooks" {
-        return family_name
-            .parse::<ToolCompatFamily>()
-            .map(|_| json!(["inspectToolSchemas", "normalizeToolSchemas"]))
-            .map_err(|e| e.to_string());
-    }
-    let family: ToolCompatFamily = family_name
-        .parse()
-        .map_err(|e: clawkit_families::FamiliesError| e.to_string())?;
-    let hooks = family.hooks();
-    Ok(match function {
-        "normalizeToolSchemas" => {
-            let ctx = context(&input["ctx"]);
-            match hooks.normalize_tool_schemas(&ctx) {
-                Some(tools) => {
-                    json!({"tools": tools_json(&tools, &input["ctx"]["tools"]), "unchanged": false})
-                }
-                None => {
-                    json!({"tools": tools_json(&ctx.tools, &input["ctx"]["tools"]), "unchanged": true})
-                }
-            }
-        }
-        "inspectToolSchemas" => {
-            let ctx = context(&input["ctx"]);
-            serde_json::to_value(hooks.inspect_tool_schemas(&ctx).unwrap_or_default()).unwrap()
-        }
-        "cleanSchemaForGemini" => gemini::normalize(&input["schema"]).schema,
-        "cleanSchemaForLlamacppGbnf" => llamacpp::normalize(&input["schema"]).schema,
-        "normalizeOpenAIStrictCompatSchema" => openai::normalize(&input["schema"]).schema,
-        "findOpenAIStrictSchemaViolations" => {
-            let path = input["path"].as_str().unwrap();
-            let found = if input["options"]["requireObjectRoot"] == json!(true) {
-                openai::inspect_parameters(&input["schema"], path)
-            } else {
-                openai::inspect(&input["schema"], path)
-            };
-            json!(found)
-        }
-        other => panic!("no clawkit counterpart for {other}"),
-    })
+    dispatch::run(family, function, &input)
+        .unwrap_or_else(|| panic!("no clawkit counterpart for {function}"))
 }
 
 /// Serialized with sorted keys, so that key order does not matter but
