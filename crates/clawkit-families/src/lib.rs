@@ -19,6 +19,37 @@
 //!
 //! and [`usage_compat`], the native streaming-usage compat of a provider
 //! config. The reference is OpenClaw 2026.9.6.
+//!
+//! A Gemini-style provider with all three, one line per hook:
+//!
+//! ```
+//! use clawkit_core::prelude::*;
+//! use clawkit_core::{ModelContext, ReplayPolicy, Tool, ToolSchemaContext};
+//! use clawkit_families::replay::{ReplayFamily, ReplayFamilyHooks};
+//! use clawkit_families::stream::StreamFamily;
+//! use clawkit_families::tools::ToolCompatFamily;
+//!
+//! struct Gemini;
+//!
+//! impl ProviderHooks for Gemini {
+//!     fn build_replay_policy(&self, ctx: &ModelContext) -> Option<ReplayPolicy> {
+//!         ReplayFamilyHooks::new(ReplayFamily::GoogleGemini).build_replay_policy(ctx)
+//!     }
+//!     fn wrap_stream_fn(&self, ctx: &WrapStreamFnContext) -> Option<SharedStreamFn> {
+//!         StreamFamily::GoogleThinking.wrap(ctx)
+//!     }
+//!     fn normalize_tool_schemas(&self, ctx: &ToolSchemaContext) -> Option<Vec<Tool>> {
+//!         ToolCompatFamily::Gemini.hooks().normalize_tool_schemas(ctx)
+//!     }
+//! }
+//!
+//! let provider = SingleProviderPluginEntry::builder("gemini-like").hooks(Gemini).build().provider();
+//! let model = ModelContext::new("gemini-like", "gemini-2.5-pro", Some(ModelApi::GoogleGenerativeAi));
+//! let tool = Tool::new("lookup", "", serde_json::json!({"type": "object", "properties": {"k": {"const": "x"}}}));
+//! let tools = provider.normalize_tool_schemas(&ToolSchemaContext::new(model.clone(), vec![tool]));
+//! assert_eq!(tools.unwrap()[0].parameters["properties"]["k"]["enum"], serde_json::json!(["x"]));
+//! assert_eq!(provider.build_replay_policy(&model).and_then(|p| p.validate_gemini_turns), Some(true));
+//! ```
 
 // The parity example's shared dispatch names this crate by its name, also
 // when the stream parity test includes it.
