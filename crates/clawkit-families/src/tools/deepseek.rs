@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::deep;
 use super::inspect::find_unsupported_schema_keywords;
 use super::report::{ChangeKind, Normalized};
-use super::walk::{PathId, ROOT, Recorder, Seg, brief};
+use super::walk::{PathId, ROOT, Recorder, Seg, assemble_array, brief};
 
 /// The keywords DeepSeek rejects (`DEEPSEEK_UNSUPPORTED_SCHEMA_KEYWORDS`).
 #[doc(alias = "DEEPSEEK_UNSUPPORTED_SCHEMA_KEYWORDS")]
@@ -106,14 +106,7 @@ pub fn normalize(schema: &Value) -> Normalized {
                 }
                 scalar => slots[out] = scalar.clone(),
             },
-            Task::Array(out, base, len) => {
-                let items = slots[base..base + len]
-                    .iter_mut()
-                    .map(std::mem::take)
-                    .collect();
-                slots.truncate(base);
-                slots[out] = Value::Array(items);
-            }
+            Task::Array(out, base, len) => assemble_array(&mut slots, out, base, len),
             Task::Record(obj, out, base, at) => {
                 let mut normalized: Map<String, Value> = obj
                     .keys()

@@ -5,11 +5,10 @@
 //! `pattern`, and a `maxLength` of [`MAX_REPETITION_THRESHOLD`] or more
 //! expands past its rule limit.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::deep;
 use super::report::{ChangeKind, Normalized};
-use super::walk::{PathId, Paths, ROOT, Recorder, Seg};
+use super::walk::{Entry, PathId, Paths, ROOT, Recorder, Seg, assemble_array, assemble_record};
 
 /// llama.cpp rejects grammar repetitions that expand to this many rules
 /// (`LLAMACPP_GBNF_MAX_REPETITION_THRESHOLD`).
@@ -67,11 +66,6 @@ fn too_long(key: &str, value: &Value) -> bool {
 /// ```
 #[doc(alias = "cleanSchemaForLlamacppGbnf")]
 pub fn normalize(schema: &Value) -> Normalized {
-    enum Entry<'a> {
-        Raw(&'a str, &'a Value),
-        Child(&'a str, usize),
-        Map(&'a str, &'a Map<String, Value>, usize),
-    }
     enum Task<'a> {
         Visit(&'a Value, usize, PathId),
         Array(usize, usize, usize),
@@ -143,37 +137,8 @@ pub fn normalize(schema: &Value) -> Normalized {
                 }
                 scalar => slots[out] = scalar.clone(),
             },
-            Task::Array(out, base, len) => {
-                let items = slots[base..base + len]
-                    .iter_mut()
-                    .map(std::mem::take)
-                    .collect();
-                slots.truncate(base);
-                slots[out] = Value::Array(items);
-            }
-            Task::Record(out, plan, base) => {
-                let mut map = Map::with_capacity(plan.len());
-                for entry in plan {
-                    let (key, value) = match entry {
-                        Entry::Raw(key, value) => (key, deep::clone(value)),
-                        Entry::Child(key, slot) => (key, std::mem::take(&mut slots[slot])),
-                        Entry::Map(key, src, first) => (
-                            key,
-                            Value::Object(
-                                src.keys()
-                                    .enumerate()
-                                    .map(|(i, name)| {
-                                        (name.clone(), std::mem::take(&mut slots[first + i]))
-                                    })
-                                    .collect(),
-                            ),
-                        ),
-                    };
-                    map.insert(key.to_owned(), value);
-                }
-                slots.truncate(base);
-                slots[out] = Value::Object(map);
-            }
+            Task::Array(out, base, len) => assemble_array(&mut slots, out, base, len),
+            Task::Record(out, plan, base) => assemble_record(&mut slots, out, plan, base),
         }
     }
     let schema = slots.first_mut().map(std::mem::take).unwrap_or_default();

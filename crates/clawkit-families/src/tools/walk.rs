@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Map, Value};
 
+use super::deep;
 use super::report::{ChangeKind, SchemaChange};
 
 /// One step from a node to its child.
@@ -302,6 +303,57 @@ pub(crate) fn js_number_string(x: f64) -> String {
             format!("{first}.{rest}e{sign}{exp}")
         }
     }
+}
+
+/// One member of an object being rebuilt without recursion: kept as it was
+/// (cloned), taken from the child's finished slot, or a map of properties
+/// whose finished values sit in consecutive slots from `first`.
+pub(crate) enum Entry<'a> {
+    /// Copied unchanged.
+    Raw(&'a str, &'a Value),
+    /// The rebuilt child in this slot.
+    Child(&'a str, usize),
+    /// `src`'s keys, each rebuilt into the slots from `first` on.
+    Map(&'a str, &'a Map<String, Value>, usize),
+}
+
+/// Moves the `len` finished slots from `base` into an array at slot `out`.
+pub(crate) fn assemble_array(slots: &mut Vec<Value>, out: usize, base: usize, len: usize) {
+    let items = slots[base..base + len]
+        .iter_mut()
+        .map(std::mem::take)
+        .collect();
+    slots.truncate(base);
+    slots[out] = Value::Array(items);
+}
+
+/// Builds the object `plan` describes into slot `out`, then frees the
+/// slots from `base` on.
+pub(crate) fn assemble_record(
+    slots: &mut Vec<Value>,
+    out: usize,
+    plan: Vec<Entry<'_>>,
+    base: usize,
+) {
+    let mut map = Map::with_capacity(plan.len());
+    for entry in plan {
+        let (key, value) = match entry {
+            Entry::Raw(key, value) => (key, deep::clone(value)),
+            Entry::Child(key, slot) => (key, std::mem::take(&mut slots[slot])),
+            Entry::Map(key, src, first) => (
+                key,
+                Value::Object(
+                    src.keys()
+                        .enumerate()
+                        .map(|(i, name)| (name.clone(), std::mem::take(&mut slots[first + i])))
+                        .collect(),
+                ),
+            ),
+        };
+        map.insert(key.to_owned(), value);
+    }
+    slots.truncate(base);
+    slots[out] = Value::Object(map);
 }
 
 #[cfg(test)]

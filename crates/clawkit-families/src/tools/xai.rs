@@ -14,12 +14,14 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::deep;
 use super::inspect::find_unsupported_schema_keywords;
 use super::report::{ChangeKind, Normalized};
-use super::walk::{PathId, ROOT, Recorder, Seg, is_js_object};
+use super::walk::{
+    Entry, PathId, ROOT, Recorder, Seg, assemble_array, assemble_record, is_js_object,
+};
 
 /// The schema keywords xAI rejects (`XAI_UNSUPPORTED_SCHEMA_KEYWORDS` in
 /// OpenClaw 2026.9.6; older releases also listed `minLength`, `maxLength`,
@@ -93,11 +95,6 @@ pub fn inspect(schema: &Value, path: &str) -> Vec<String> {
 /// ```
 #[doc(alias = "stripUnsupportedSchemaKeywords")]
 pub fn strip_unsupported_schema_keywords(schema: &Value, unsupported: &[&str]) -> Normalized {
-    enum Entry<'a> {
-        Raw(&'a str, &'a Value),
-        Child(&'a str, usize),
-        Map(&'a str, &'a Map<String, Value>, usize),
-    }
     enum Task<'a> {
         Visit(&'a Value, usize, PathId),
         Array(usize, usize, usize),
@@ -166,37 +163,8 @@ pub fn strip_unsupported_schema_keywords(schema: &Value, unsupported: &[&str]) -
                 }
                 scalar => slots[out] = scalar.clone(),
             },
-            Task::Array(out, base, len) => {
-                let items = slots[base..base + len]
-                    .iter_mut()
-                    .map(std::mem::take)
-                    .collect();
-                slots.truncate(base);
-                slots[out] = Value::Array(items);
-            }
-            Task::Record(out, plan, base) => {
-                let mut map = Map::with_capacity(plan.len());
-                for entry in plan {
-                    let (key, value) = match entry {
-                        Entry::Raw(key, value) => (key, deep::clone(value)),
-                        Entry::Child(key, slot) => (key, std::mem::take(&mut slots[slot])),
-                        Entry::Map(key, src, first) => (
-                            key,
-                            Value::Object(
-                                src.keys()
-                                    .enumerate()
-                                    .map(|(i, name)| {
-                                        (name.clone(), std::mem::take(&mut slots[first + i]))
-                                    })
-                                    .collect(),
-                            ),
-                        ),
-                    };
-                    map.insert(key.to_owned(), value);
-                }
-                slots.truncate(base);
-                slots[out] = Value::Object(map);
-            }
+            Task::Array(out, base, len) => assemble_array(&mut slots, out, base, len),
+            Task::Record(out, plan, base) => assemble_record(&mut slots, out, plan, base),
         }
     }
     let schema = slots.first_mut().map(std::mem::take).unwrap_or_default();
