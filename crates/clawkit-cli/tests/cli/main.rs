@@ -24,6 +24,26 @@ pub(crate) fn clawkit(args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `clawkit chat ARGS` with only `env` and no stdin, run off the async
+/// runtime that serves the test's server.
+pub(crate) async fn chat_off_runtime(args: &[&str], env: &[(&str, &str)]) -> Output {
+    let args: Vec<String> = std::iter::once("chat")
+        .chain(args.iter().copied())
+        .map(str::to_owned)
+        .collect();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    tokio::task::spawn_blocking(move || {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        clawkit_with_env(&args, &env)
+    })
+    .await
+    .unwrap()
+}
+
 /// Runs the built binary with only `env` (and no inherited variables), so
 /// that no key from the machine running the tests leaks in.
 pub(crate) fn clawkit_with_env(args: &[&str], env: &[(&str, &str)]) -> Output {

@@ -4,12 +4,11 @@
 //! (`tests/data`, provenance in its `MANIFEST.tsv`).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
 
 use clawkit_testkit::{Script, ScriptedServer};
 use serde_json::{Value, json};
 
-use crate::{clawkit_with_env, stderr, stdout, temp_dir};
+use crate::{chat_off_runtime as chat, clawkit_with_env, stderr, stdout, temp_dir};
 
 const KEY: &str = "sk-labs-canary-0123456789abcdef";
 
@@ -19,29 +18,6 @@ const RECORDED_COMPLETIONS: &str =
 
 /// An Anthropic Messages stream (anthropics/anthropic-sdk-python).
 const RECORDED_MESSAGES: &str = include_str!("../data/anthropic-sdk-python/basic_response.sse");
-
-/// Runs `clawkit chat ARGS` with only `env` and no stdin, off the async
-/// runtime that serves the test's server.
-async fn chat(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-    let env: Vec<(String, String)> = env
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_clawkit"))
-            .arg("chat")
-            .args(&args)
-            .env_clear()
-            .env("NO_COLOR", "1")
-            .envs(env)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
-}
 
 /// A plugin folder `name` holding `manifest` as its `openclaw.plugin.json`.
 fn plugin_dir(name: &str, manifest: &Value) -> PathBuf {

@@ -3,12 +3,12 @@
 //! way out and the answer on the way back, even when a rewritten phrase is
 //! cut across stream deltas, and `--trace` lists every stage's hooks.
 
-use std::process::{Command, Output, Stdio};
+use std::process::Output;
 
 use clawkit_testkit::{Script, ScriptedServer};
 use serde_json::Value;
 
-use crate::{stderr, stdout};
+use crate::{chat_off_runtime as chat, stderr, stdout};
 
 const ACME_KEY: &str = "sk-acme-canary-0123456789";
 
@@ -18,29 +18,6 @@ const PROMPT: &str = "put it in the red basket";
 /// What the server says: the provider's words, which the output transform
 /// rewrites back into ours.
 const ANSWER: &str = "Your things are in the red basket on the left shelf.";
-
-/// Runs `clawkit chat ARGS` with only `env` and no stdin, off the async
-/// runtime that serves the test's server.
-async fn chat(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let args: Vec<String> = args.iter().map(|a| (*a).to_owned()).collect();
-    let env: Vec<(String, String)> = env
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect();
-    tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_clawkit"))
-            .arg("chat")
-            .args(&args)
-            .env_clear()
-            .env("NO_COLOR", "1")
-            .envs(env)
-            .stdin(Stdio::null())
-            .output()
-            .unwrap()
-    })
-    .await
-    .unwrap()
-}
 
 /// OpenAI chat-completion chunks whose content deltas cut "blue basket"
 /// (and "right shelf") in the middle, then a stop chunk and `[DONE]`.
