@@ -135,6 +135,9 @@ struct Change {
     path: String,
     keyword: String,
     change: &'static str,
+    /// What happened, for a person, when the provider said (report only).
+    #[serde(skip)]
+    detail: Option<String>,
 }
 
 /// What the tools stage produced, in the terms of the report.
@@ -160,6 +163,7 @@ impl From<ToolStage> for Stage {
                     path: c.path.clone(),
                     keyword: c.keyword.clone(),
                     change: c.change.as_str(),
+                    detail: c.detail.clone(),
                 },
             )
         };
@@ -282,7 +286,10 @@ impl Report {
                 } else {
                     change.path.as_str()
                 };
-                writeln!(out, "  {:<8} {path}", change.change)?;
+                match &change.detail {
+                    Some(detail) => writeln!(out, "  {:<9} {path}: {detail}", change.change)?,
+                    None => writeln!(out, "  {:<9} {path}", change.change)?,
+                }
             }
             for violation in &tool.violations {
                 writeln!(out, "  violation: {violation}")?;
@@ -523,9 +530,9 @@ mod tests {
             String::from_utf8(text).unwrap(),
             "plain: unchanged, no violation\n\
              closed: 1 change, 0 violations\n  \
-             removed  /parameters/additionalProperties\n\
+             removed   /parameters/additionalProperties\n\
              legacy: dropped by the provider\n  \
-             removed  (the whole tool)\n\
+             removed   (the whole tool)\n\
              strict/m: 3 tools, 2 changes, 0 violations\n"
         );
     }
@@ -547,6 +554,7 @@ mod tests {
                     path: String::new(),
                     keyword: String::new(),
                     change: "added",
+                    detail: Some("added by the provider".to_owned()),
                 },
             )],
             diagnostics: vec![
@@ -582,6 +590,10 @@ mod tests {
         report.render("p/m", &mut text).unwrap();
         let text = String::from_utf8(text).unwrap();
         assert!(text.contains("closed: 0 changes, 1 violation\n  violation: /properties/place/$ref: not supported\n"), "{text}");
+        assert!(
+            text.contains("extra: 1 change, 1 violation\n  added     (the whole tool): added by the provider\n"),
+            "{text}"
+        );
         assert!(
             text.ends_with("p/m: 5 tools, 1 change, 3 violations\n"),
             "{text}"

@@ -152,9 +152,9 @@ pub use replay::{
 };
 pub use runtime::{
     AuthRequest, DEFAULT_CATALOG_TIMEOUT, ModelRef, PreparedStreamFn,
-    RUNTIME_AUTH_REFRESH_MARGIN_MS, RegistrationDiagnostic, Runtime, RuntimeBuilder,
-    SchemaChangeKind, StreamSetup, ThinkingDecision, ToolSchemaChange, ToolStage, TraceHandle,
-    Turn, TurnReport, TurnRequest, generic_missing_auth_message,
+    RUNTIME_AUTH_REFRESH_MARGIN_MS, RegistrationDiagnostic, Runtime, RuntimeBuilder, StreamSetup,
+    ThinkingDecision, ToolStage, TraceHandle, Turn, TurnReport, TurnRequest,
+    generic_missing_auth_message,
 };
 pub use secret::{ApiKey, REDACTED};
 pub use stream::{

@@ -1040,10 +1040,7 @@ mod tests {
             messages: Vec::new(),
             allowed_tool_names: None,
         };
-        let tools = ToolSchemaContext {
-            model: model_ctx.clone(),
-            tools: Vec::new(),
-        };
+        let tools = ToolSchemaContext::new(model_ctx.clone(), Vec::new());
         let provider_config = ProviderConfigContext {
             provider: "p".into(),
             provider_config: some_config(),

@@ -65,7 +65,7 @@ pub use self::auth::{AuthRequest, RUNTIME_AUTH_REFRESH_MARGIN_MS, generic_missin
 pub use self::builder::RuntimeBuilder;
 pub use self::resolve::ModelRef;
 pub use self::stream_fn::{PreparedStreamFn, StreamSetup};
-pub use self::tools::{SchemaChangeKind, ToolSchemaChange, ToolStage};
+pub use self::tools::ToolStage;
 pub use self::turn::{ThinkingDecision, TraceHandle, Turn, TurnReport, TurnRequest};
 
 /// How long one catalog may run before it is skipped (OpenClaw's 15 s).

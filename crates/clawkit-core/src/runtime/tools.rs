@@ -2,15 +2,18 @@
 //! `normalizeToolSchemas`, then its `inspectToolSchemas` over the result,
 //! with what normalization changed, tool by tool and path by path.
 //!
-//! The changes are derived by comparing each tool as given with the tool as
-//! normalized: the hooks return only the normalized tools today. Once a hook
-//! reports its own changes, those are the ones to list.
+//! The changes are the ones the hook reported
+//! ([`ToolSchemaContext::report_changes`]); for a hook that reports none,
+//! they are derived by comparing each tool as given with the tool as
+//! normalized.
 
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::context::Tool;
-use crate::hooks::{ModelContext, ToolSchemaContext, ToolSchemaDiagnostic};
+use crate::hooks::{
+    ModelContext, SchemaChangeKind, ToolSchemaChange, ToolSchemaContext, ToolSchemaDiagnostic,
+};
 use crate::model::RuntimeModel;
 use crate::trace::{HookTrace, Tracer};
 
@@ -35,51 +38,6 @@ pub struct ToolStage {
     pub changes: Vec<ToolSchemaChange>,
     /// Problems `inspectToolSchemas` found in the tools as sent.
     pub diagnostics: Vec<ToolSchemaDiagnostic>,
-}
-
-/// One change normalization made to a tool.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-#[non_exhaustive]
-pub struct ToolSchemaChange {
-    /// The tool, by its name as given (as sent, for a tool normalization added).
-    pub tool_name: String,
-    /// Its index among the tools given; `None` for a tool normalization added.
-    pub tool_index: Option<usize>,
-    /// RFC 6901 pointer into the tool as sent on the wire, `{name,
-    /// description, parameters}`: `/parameters/properties/unit/const`;
-    /// `""` for the whole tool.
-    pub path: String,
-    /// The JSON Schema keyword the change is about (`const`, `$ref`,
-    /// `additionalProperties`, …), or the tool field (`name`,
-    /// `description`, `parameters`); empty for the whole tool.
-    pub keyword: String,
-    /// What happened there.
-    pub change: SchemaChangeKind,
-}
-
-/// What happened at a path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-#[non_exhaustive]
-pub enum SchemaChangeKind {
-    /// The value is gone.
-    Removed,
-    /// The value is new.
-    Added,
-    /// The value was replaced by another.
-    Changed,
-}
-
-impl SchemaChangeKind {
-    /// `removed`, `added` or `changed`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SchemaChangeKind::Removed => "removed",
-            SchemaChangeKind::Added => "added",
-            SchemaChangeKind::Changed => "changed",
-        }
-    }
 }
 
 impl Runtime {
@@ -118,18 +76,16 @@ impl Runtime {
         }
         let mut tracer = Tracer::new(trace);
         let provider = model.provider.as_str();
-        let ctx = ToolSchemaContext {
-            model: ModelContext::of(model),
-            tools,
-        };
+        let mut ctx = ToolSchemaContext::new(ModelContext::of(model), tools);
         let normalized = self.with_owner(provider, "normalizeToolSchemas", &mut tracer, |p| {
             p.normalize_tool_schemas(&ctx)
         });
+        let reported = ctx.take_reported_changes();
         let given = ctx.tools;
         let (sent, sent_as, changes) = match normalized {
             Some(sent) => {
                 let sent_as = pair(&given, &sent);
-                let changes = tool_changes(&given, &sent, &sent_as);
+                let changes = reported.unwrap_or_else(|| tool_changes(&given, &sent, &sent_as));
                 tracer.value("toolSchemaChanges", Some(provider), &changes);
                 (sent, sent_as, changes)
             }
@@ -138,10 +94,7 @@ impl Runtime {
                 (given, sent_as, Vec::new())
             }
         };
-        let ctx = ToolSchemaContext {
-            model: ctx.model,
-            tools: sent,
-        };
+        let ctx = ToolSchemaContext::new(ctx.model, sent);
         let diagnostics = self
             .with_owner(provider, "inspectToolSchemas", &mut tracer, |p| {
                 p.inspect_tool_schemas(&ctx)
@@ -191,23 +144,18 @@ fn tool_changes(given: &[Tool], sent: &[Tool], sent_as: &[Option<usize>]) -> Vec
             Some(after) => diff(&before, after, &mut Vec::new(), &mut found),
             None => found.push((Vec::new(), SchemaChangeKind::Removed)),
         }
-        changes.extend(found.into_iter().map(|(path, change)| ToolSchemaChange {
-            tool_name: tool.name.clone(),
-            tool_index: Some(index),
-            path: pointer(&path),
-            keyword: keyword_of(&path),
-            change,
+        changes.extend(found.into_iter().map(|(path, change)| {
+            ToolSchemaChange::new(&tool.name, Some(index), pointer(&path), change)
         }));
     }
     for (j, tool) in sent.iter().enumerate() {
         if !sent_as.contains(&Some(j)) {
-            changes.push(ToolSchemaChange {
-                tool_name: tool.name.clone(),
-                tool_index: None,
-                path: String::new(),
-                keyword: String::new(),
-                change: SchemaChangeKind::Added,
-            });
+            changes.push(ToolSchemaChange::new(
+                &tool.name,
+                None,
+                "",
+                SchemaChangeKind::Added,
+            ));
         }
     }
     changes
@@ -271,82 +219,6 @@ fn pointer(segments: &[String]) -> String {
         .iter()
         .map(|s| format!("/{}", s.replace('~', "~0").replace('/', "~1")))
         .collect()
-}
-
-/// Keywords whose value maps names to schemas.
-const SCHEMA_MAPS: [&str; 5] = [
-    "properties",
-    "patternProperties",
-    "$defs",
-    "definitions",
-    "dependentSchemas",
-];
-
-/// Keywords whose value is an array of schemas.
-const SCHEMA_ARRAYS: [&str; 4] = ["anyOf", "oneOf", "allOf", "prefixItems"];
-
-/// Keywords whose value is a schema (`items` may also be an array of them).
-const SCHEMA_VALUES: [&str; 12] = [
-    "items",
-    "additionalItems",
-    "additionalProperties",
-    "unevaluatedItems",
-    "unevaluatedProperties",
-    "propertyNames",
-    "contains",
-    "not",
-    "if",
-    "then",
-    "else",
-    "contentSchema",
-];
-
-/// The keyword a path into a wire tool is about: the tool field, or the
-/// last JSON Schema keyword on the way down `parameters` (property names
-/// and array indexes are not keywords; below a keyword whose value is not
-/// a schema, such as `enum` or `required`, the keyword stays).
-fn keyword_of(path: &[String]) -> String {
-    enum At {
-        /// A schema: the next segment is a keyword.
-        Schema,
-        /// A map of schemas: the next segment is a name.
-        Names,
-        /// An array of schemas: the next segment is an index.
-        Items,
-        /// A schema or (for `items`) an array of schemas.
-        SchemaOrItems,
-        /// A keyword's plain value.
-        Value,
-    }
-    let Some((field, rest)) = path.split_first() else {
-        return String::new();
-    };
-    if field != "parameters" {
-        return field.clone();
-    }
-    let mut keyword = field.as_str();
-    let mut at = At::Schema;
-    for segment in rest {
-        at = match at {
-            At::Value => break,
-            At::Names | At::Items => At::Schema,
-            At::SchemaOrItems if segment.parse::<usize>().is_ok() => At::Schema,
-            At::Schema | At::SchemaOrItems => {
-                keyword = segment;
-                let segment = segment.as_str();
-                if SCHEMA_MAPS.contains(&segment) {
-                    At::Names
-                } else if SCHEMA_ARRAYS.contains(&segment) {
-                    At::Items
-                } else if SCHEMA_VALUES.contains(&segment) {
-                    At::SchemaOrItems
-                } else {
-                    At::Value
-                }
-            }
-        };
-    }
-    keyword.to_owned()
 }
 
 #[cfg(test)]
@@ -467,7 +339,7 @@ mod tests {
     }
 
     #[test]
-    fn pointers_escape_and_plain_values_keep_their_keyword() {
+    fn pointers_escape() {
         let path = |segments: &[&str]| -> Vec<String> {
             segments.iter().map(|s| (*s).to_owned()).collect()
         };
@@ -475,22 +347,6 @@ mod tests {
             pointer(&path(&["parameters", "properties", "a/b~c"])),
             "/parameters/properties/a~1b~0c"
         );
-        assert_eq!(keyword_of(&path(&["parameters", "enum", "2"])), "enum");
-        assert_eq!(
-            keyword_of(&path(&["parameters", "items", "0", "format"])),
-            "format"
-        );
-        assert_eq!(
-            keyword_of(&path(&["parameters", "items", "minimum"])),
-            "minimum"
-        );
-        assert_eq!(
-            keyword_of(&path(&["parameters", "default", "type"])),
-            "default"
-        );
-        assert_eq!(keyword_of(&path(&["parameters"])), "parameters");
-        assert_eq!(keyword_of(&path(&["description"])), "description");
-        assert_eq!(keyword_of(&[]), "");
     }
 
     /// Drops `additionalProperties` at the top of every schema and flags a
@@ -590,6 +446,84 @@ mod tests {
         let mut trace = HookTrace::new();
         let empty = runtime.tool_schemas(&cleaner_model(), Vec::new(), Some(&mut trace));
         assert!(empty.tools.is_empty() && trace.is_empty());
+    }
+
+    /// Drops `title` everywhere at the top and says so; `description`
+    /// changes too but goes unreported.
+    struct Reporter;
+
+    impl crate::plugin::ProviderPlugin for Reporter {
+        fn id(&self) -> &str {
+            "reporter"
+        }
+        fn normalize_tool_schemas(&self, ctx: &ToolSchemaContext) -> Option<Vec<Tool>> {
+            let mut tools = ctx.tools.clone();
+            let mut reported = Vec::new();
+            for (index, tool) in tools.iter_mut().enumerate() {
+                tool.description.push('.');
+                let schema = tool.parameters.as_object_mut();
+                if schema.and_then(|schema| schema.remove("title")).is_some() {
+                    reported.push(
+                        ToolSchemaChange::new(
+                            &tool.name,
+                            Some(index),
+                            "/parameters/title",
+                            SchemaChangeKind::Removed,
+                        )
+                        .with_detail("titles are not sent"),
+                    );
+                }
+            }
+            ctx.report_changes(reported);
+            Some(tools)
+        }
+    }
+
+    #[test]
+    fn what_the_hook_reports_replaces_the_comparison() {
+        let runtime = Runtime::builder()
+            .plugin(crate::plugin::define_plugin_entry(
+                "reporter",
+                None,
+                |api| api.register_provider(Reporter),
+            ))
+            .build()
+            .unwrap();
+        let model = RuntimeModel::new(
+            "reporter",
+            "m",
+            crate::model::ModelApi::OpenAiCompletions,
+            "http://127.0.0.1:9/v1".parse().unwrap(),
+        );
+        let tools = vec![
+            tool("plain", json!({"type": "object"})),
+            tool("titled", json!({"type": "object", "title": "T"})),
+        ];
+        let mut trace = HookTrace::new();
+        let stage = runtime.tool_schemas(&model, tools.clone(), Some(&mut trace));
+        assert_eq!(stage.tools[1].parameters, json!({"type": "object"}));
+        // Only the reported change: the description the hook also changed
+        // is not looked for once a hook has reported.
+        assert_eq!(
+            listed(&stage.changes),
+            [(
+                "/parameters/title".to_owned(),
+                "title".to_owned(),
+                "removed"
+            )]
+        );
+        assert_eq!(stage.changes[0].tool_index, Some(1));
+        assert_eq!(
+            stage.changes[0].detail.as_deref(),
+            Some("titles are not sent")
+        );
+        let recorded = serde_json::to_value(&trace.entries()[1]).unwrap();
+        assert_eq!(recorded["hook"], "toolSchemaChanges");
+        assert_eq!(recorded["value"][0]["detail"], "titles are not sent");
+
+        // Reporting nothing says nothing changed, even though descriptions did.
+        let stage = runtime.tool_schemas(&model, vec![tools[0].clone()], None);
+        assert!(stage.changes.is_empty());
     }
 
     #[test]

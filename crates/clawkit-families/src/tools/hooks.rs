@@ -5,10 +5,13 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use clawkit_core::{ProviderHooks, Tool, ToolSchemaContext, ToolSchemaDiagnostic};
+use clawkit_core::{
+    ProviderHooks, SchemaChangeKind, Tool, ToolSchemaChange, ToolSchemaContext,
+    ToolSchemaDiagnostic,
+};
 use serde_json::{Map, Value};
 
-use super::report::{Normalized, ToolSchemaChanges};
+use super::report::{ChangeKind, Normalized, ToolSchemaChanges};
 use super::walk::is_js_object;
 use super::{deepseek, gemini, llamacpp, openai, xai};
 use crate::FamiliesError;
@@ -221,8 +224,16 @@ impl ToolCompatHooks {
     /// `None` only for the OpenAI family off OpenAI's native routes (see
     /// [`openai::applies_to`]), where OpenClaw hands the tools back as they
     /// are.
+    ///
+    /// What changed, path by path, is reported to the runtime
+    /// ([`ToolSchemaContext::report_changes`]), so the turn report, the
+    /// trace's `toolSchemaChanges` and `clawkit tools check` list the
+    /// family's own account (`$ref` inlined, union flattened, `const`
+    /// rewritten) with a sentence for each.
     pub fn normalize_tool_schemas(&self, ctx: &ToolSchemaContext) -> Option<Vec<Tool>> {
-        self.normalize_tools(ctx).map(|normalized| normalized.tools)
+        let normalized = self.normalize_tools(ctx)?;
+        ctx.report_changes(normalized.changes.iter().flat_map(runtime_changes));
+        Some(normalized.tools)
     }
 
     /// [`normalize_tool_schemas`](ToolCompatHooks::normalize_tool_schemas)
@@ -359,4 +370,23 @@ impl ProviderHooks for ToolCompatHooks {
     fn inspect_tool_schemas(&self, ctx: &ToolSchemaContext) -> Option<Vec<ToolSchemaDiagnostic>> {
         ToolCompatHooks::inspect_tool_schemas(self, ctx)
     }
+}
+
+/// One tool's changes in the runtime's terms: pointers into the tool as
+/// sent (`/parameters/…`), `rewritten` as `changed`, the message as detail.
+fn runtime_changes(tool: &ToolSchemaChanges) -> impl Iterator<Item = ToolSchemaChange> + '_ {
+    tool.changes.iter().map(|change| {
+        let kind = match change.change {
+            ChangeKind::Removed => SchemaChangeKind::Removed,
+            ChangeKind::Added => SchemaChangeKind::Added,
+            ChangeKind::Inlined => SchemaChangeKind::Inlined,
+            ChangeKind::Flattened => SchemaChangeKind::Flattened,
+            ChangeKind::Rewritten => SchemaChangeKind::Changed,
+        };
+        let path = format!("/parameters{}", change.path);
+        let mut runtime = ToolSchemaChange::new(&tool.tool_name, Some(tool.tool_index), path, kind)
+            .with_detail(change.message.as_ref());
+        runtime.keyword = change.keyword.clone().into_owned();
+        runtime
+    })
 }

@@ -38,6 +38,7 @@ use crate::catalog::Catalog;
 use crate::context::{Context, Message, Tool};
 use crate::error::CoreError;
 use crate::event::StreamEvent;
+use crate::hooks::ToolSchemaChange;
 use crate::hooks::{
     CacheTtlContext, ModelContext, ModelRefContext, ModelSelectedContext, ReasoningOutputMode,
     ReplayHistoryContext, ReplayPolicy, SystemPromptContext, ThinkingContext, ThinkingProfile,
@@ -49,7 +50,7 @@ use crate::replay::{
     ReplayChange, ReplayTarget, fallback_policy, finish_sanitation, sanitize_history,
     validate_turns,
 };
-use crate::runtime::{AuthRequest, Runtime, StreamSetup, ToolSchemaChange};
+use crate::runtime::{AuthRequest, Runtime, StreamSetup};
 use crate::stream::{
     Cancellation, EventStream, HeaderPrecedence, Headers, SharedStreamFn, StreamOptions,
     StreamRequest,

@@ -96,6 +96,26 @@ fn the_report_comes_with_the_tools_and_names_each_change() {
         dirty.changes[0].to_string(),
         "/properties/q/pattern: removed: llama.cpp grammars cannot match patterns"
     );
+
+    // The hook hands the same report to the runtime, in its terms.
+    assert_eq!(ctx.reported_changes(), None);
+    ToolCompatFamily::LlamacppGbnf
+        .hooks()
+        .normalize_tool_schemas(&ctx)
+        .unwrap();
+    let reported = ctx.reported_changes().unwrap();
+    assert_eq!(reported.len(), 1);
+    assert_eq!(
+        (reported[0].tool_name.as_str(), reported[0].tool_index),
+        ("dirty", Some(1))
+    );
+    assert_eq!(reported[0].path, "/parameters/properties/q/pattern");
+    assert_eq!(reported[0].keyword, "pattern");
+    assert_eq!(reported[0].change, clawkit_core::SchemaChangeKind::Removed);
+    assert_eq!(
+        reported[0].detail.as_deref(),
+        Some("llama.cpp grammars cannot match patterns")
+    );
 }
 
 #[test]
