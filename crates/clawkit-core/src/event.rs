@@ -121,6 +121,28 @@ pub enum StreamEvent {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         failover: Option<FailoverReason>,
     },
+    /// An event of the orchestration runtime behind a provider, beside the
+    /// answer and not part of it: Claw3D's `run.lifecycle`, `chat.delta`,
+    /// `presence.changed`, … as the `custom` provider maps them. Printed by
+    /// `clawkit chat --events` as `{"type": "runtime_event", "event":
+    /// "chat.delta", …}`; never terminal.
+    ///
+    /// ```
+    /// use clawkit_core::StreamEvent;
+    /// use serde_json::json;
+    ///
+    /// let event = StreamEvent::runtime_event("run.lifecycle", json!({"phase": "start"}));
+    /// assert_eq!(serde_json::to_value(&event)?,
+    ///            json!({"type": "runtime_event", "event": "run.lifecycle", "phase": "start"}));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    RuntimeEvent {
+        /// The event's name (`run.lifecycle`, `chat.delta`, …).
+        event: String,
+        /// Its fields, beside `type` and `event`.
+        #[serde(flatten)]
+        fields: serde_json::Map<String, Value>,
+    },
     /// A wire event clawkit does not map, passed through instead of dropped.
     Raw {
         /// The SSE event name, if any.
@@ -132,6 +154,22 @@ pub enum StreamEvent {
 }
 
 impl StreamEvent {
+    /// A [`StreamEvent::RuntimeEvent`] named `event` with the members of
+    /// `fields` (an object; anything else gives no fields, and a `type` or
+    /// `event` member is dropped, since those names are the event's own).
+    pub fn runtime_event(event: impl Into<String>, fields: Value) -> Self {
+        let mut fields = match fields {
+            Value::Object(fields) => fields,
+            _ => serde_json::Map::new(),
+        };
+        fields.remove("type");
+        fields.remove("event");
+        StreamEvent::RuntimeEvent {
+            event: event.into(),
+            fields,
+        }
+    }
+
     /// Whether this event ends the stream.
     pub fn is_terminal(&self) -> bool {
         matches!(self, StreamEvent::Done { .. } | StreamEvent::Error { .. })
@@ -193,6 +231,29 @@ string_enum! {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn runtime_events_round_trip_and_keep_their_own_names() {
+        let event = StreamEvent::runtime_event(
+            "chat.delta",
+            json!({"type": "x", "event": "y", "text": "Hi", "route": {"role": "coder"}}),
+        );
+        let value = serde_json::to_value(&event).unwrap();
+        assert_eq!(
+            value,
+            json!({"type": "runtime_event", "event": "chat.delta", "text": "Hi", "route": {"role": "coder"}})
+        );
+        let back: StreamEvent = serde_json::from_value(value).unwrap();
+        assert_eq!(back, event);
+        assert!(!back.is_terminal());
+        assert_eq!(
+            StreamEvent::runtime_event("presence.changed", json!("not an object")),
+            StreamEvent::RuntimeEvent {
+                event: "presence.changed".to_owned(),
+                fields: serde_json::Map::new()
+            }
+        );
+    }
 
     #[test]
     fn events_have_the_cli_contract_shape() {

@@ -1,0 +1,18 @@
+//! The Claw3D `custom` provider, written with clawkit: a custom
+//! orchestration runtime behind Claw3D's stable `custom` seam.
+//!
+//! The runtime is reached at its boundary only (`/v1/chat/completions`,
+//! `/v1/completions`, `/v1/contracted-completions`, `/health`, `/state`,
+//! `/registry`); what it says there becomes office identities
+//! ([`office`]), a conservative capability profile ([`metadata`]), Claw3D
+//! runtime events beside the answer ([`events`]) and sessions that survive
+//! a restart ([`sessions`]).
+
+pub mod boundary;
+pub mod error;
+pub mod events;
+pub mod metadata;
+pub mod office;
+pub mod sessions;
+
+pub use error::CustomRuntimeError;
