@@ -9,10 +9,14 @@
 //! a restart ([`sessions`]).
 
 pub mod boundary;
+mod chat;
+pub mod client;
 pub mod error;
 pub mod events;
 pub mod metadata;
 pub mod office;
+pub mod provider;
 pub mod sessions;
 
 pub use error::CustomRuntimeError;
+pub use provider::{CustomRuntimeOptions, plugin, plugin_with};
