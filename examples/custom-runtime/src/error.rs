@@ -2,8 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::sessions::SetAside;
-
 /// What went wrong talking to the runtime or keeping sessions.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -69,4 +67,14 @@ impl CustomRuntimeError {
             source,
         }
     }
+}
+
+/// A file that could not be read as a session and was set aside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SetAside {
+    /// Where the file is now.
+    pub moved_to: PathBuf,
+    /// Why it was set aside.
+    pub reason: String,
 }
