@@ -329,6 +329,10 @@ async fn start(mut chat: Chat, request: StreamRequest) -> (Vec<StreamEvent>, Sta
                 if let Some(route) = answer.get("route") {
                     run.route = RouteMetadata::read(route);
                 }
+                run.resolved_model = answer
+                    .get("model")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned);
                 let mut events = Vec::new();
                 decoder.push(completion_as_chunk(&answer), &mut events);
                 decoder.finish(&mut events);

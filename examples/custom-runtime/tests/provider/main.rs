@@ -222,6 +222,36 @@ async fn a_turn_runs_the_pipeline_and_reports_claw3d_events_in_order() {
     assert!(sent.get("stream_options").is_none());
 }
 
+/// The events as `chat --events` prints them, with what changes from run
+/// to run (run ids, clocks) replaced.
+fn printed(events: &[StreamEvent]) -> Vec<Value> {
+    events
+        .iter()
+        .map(|event| {
+            let mut value = serde_json::to_value(event).unwrap();
+            if let Some(object) = value.as_object_mut() {
+                for (key, stable) in [("runId", "[run id]"), ("updatedAtMs", "[clock]")] {
+                    if object.contains_key(key) {
+                        object.insert(key.to_owned(), json!(stable));
+                    }
+                }
+            }
+            value
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_claw3d_event_sequence_of_a_turn() {
+    let (url, _) = minimal_runtime().await;
+    let events = turn(
+        &runtime(&url, None),
+        TurnRequest::prompt("custom/echo", "hello").session_id("agent:reviewer:main"),
+    )
+    .await;
+    insta::assert_json_snapshot!("minimal-runtime-turn", printed(&events));
+}
+
 #[tokio::test]
 async fn a_failed_chat_names_the_status_and_the_runtime_health() {
     let url = degraded_runtime().await;
@@ -251,6 +281,7 @@ async fn a_failed_chat_names_the_status_and_the_runtime_health() {
         })
         .collect();
     assert_eq!(presence, [&json!("degraded"), &json!("degraded")]);
+    insta::assert_json_snapshot!("degraded-runtime-turn", printed(&events));
 }
 
 #[tokio::test]
