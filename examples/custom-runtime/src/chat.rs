@@ -713,8 +713,9 @@ mod tests {
         let mut plain = request();
         assert_eq!(
             Routing::of(&plain),
+            // Claw3D's default: the agent `main`, whose role is `main`.
             Routing {
-                role: None,
+                role: Some("main".into()),
                 lane: None,
                 session_key: "agent:main:main".into(),
                 conversation_id: "agent:main:main".into()
