@@ -131,13 +131,14 @@ pub fn transport(input: &Value, wrap: impl FnOnce(SharedStreamFn) -> SharedStrea
 }
 
 /// A `wrapStreamFn` case: the families of `input.families` (or `family`)
-/// composed around the transport; `None` for a level clawkit does not have.
+/// composed around the transport; `None` for a level clawkit does not have
+/// (OpenClaw's `ultra`).
 pub fn family_case(family: &str, input: &Value) -> Option<Value> {
     let ctx = input.get("ctx").cloned().unwrap_or_else(|| json!({}));
     let level_value = ctx.get("thinkingLevel");
     let level = level_value.and_then(level_of);
     if level_value.is_some() && level.is_none() {
-        return None; // a level clawkit does not have (`max`)
+        return None; // a level clawkit does not have (`ultra`)
     }
     let params = ctx
         .get("extraParams")
