@@ -182,5 +182,5 @@ fn stream_cases_match_openclaw() {
     );
     let skipped: Vec<&str> = NOT_RUN.iter().map(|(name, _)| *name).collect();
     assert_eq!(not_run, skipped);
-    assert_eq!(ran, 82, "every other stream case ran");
+    assert_eq!(ran, 98, "every other stream case ran");
 }
