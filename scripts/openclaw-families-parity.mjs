@@ -60,6 +60,7 @@ const INTERNAL = {
   sanitizeGoogleTurnOrdering: "bootstrap-Dvw1-bo8.mjs",
   sanitizeSessionHistory: "builtin-openclaw-q1hiFm14.mjs",
   validateReplayTurns: "builtin-openclaw-q1hiFm14.mjs",
+  applyExtraParamsToAgent: "extra-params-vDt-InHx.mjs",
 };
 
 function exportAliases(file) {
@@ -400,6 +401,19 @@ const FUNCTIONS = {
     const create = oc.sdk.stream[input.wrapper];
     if (typeof create !== "function") throw new Error(`no such wrapper export: ${input.wrapper}`);
     return runStream(oc, input, (base) => create(base, ...clone(input.args ?? [])));
+  },
+  async "stream.applyExtraParamsToAgent"(oc, _family, input) {
+    // OpenClaw's generic stream wrappers for a provider whose plugin (if any)
+    // has no wrapStreamFn: applyExtraParamsToAgent(agent, cfg {}, provider,
+    // modelId, no override, ctx.thinkingLevel, …, model). The only place
+    // 2026.9.6 applies createDeepSeekV4OpenAICompatibleThinkingWrapper with
+    // its V4 gate and the non-native sanitizer (clawkit's deepseek-thinking).
+    return runStream(oc, input, (base) => {
+      const agent = { streamFn: base };
+      const model = clone(input.model);
+      oc.internal.applyExtraParamsToAgent(agent, {}, model.provider, model.id, undefined, input.ctx?.thinkingLevel, undefined, undefined, model);
+      return agent.streamFn;
+    });
   },
   "stream.buildProviderStreamFamilyHooks"(oc, family) {
     return Object.keys(oc.sdk.stream.buildProviderStreamFamilyHooks(family)).sort();

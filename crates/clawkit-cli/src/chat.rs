@@ -74,6 +74,7 @@ enum Think {
     High,
     #[value(name = "xhigh")]
     XHigh,
+    Max,
     Adaptive,
 }
 
@@ -86,6 +87,7 @@ impl From<Think> for ThinkingLevel {
             Think::Medium => ThinkingLevel::Medium,
             Think::High => ThinkingLevel::High,
             Think::XHigh => ThinkingLevel::XHigh,
+            Think::Max => ThinkingLevel::Max,
             Think::Adaptive => ThinkingLevel::Adaptive,
         }
     }
@@ -384,7 +386,7 @@ mod tests {
         assert_eq!(
             flags,
             [
-                "off", "minimal", "low", "medium", "high", "xhigh", "adaptive"
+                "off", "minimal", "low", "medium", "high", "xhigh", "max", "adaptive"
             ]
         );
         // The flag's name is core's serde name for the same level.

@@ -729,19 +729,38 @@ impl RuntimeModel {
     }
 }
 
-/// A `/think` level.
+/// A `/think` level (OpenClaw's `ThinkLevel`; the serde names are its
+/// spellings).
+///
+/// The order is the strength order of OpenClaw's `THINKING_LEVEL_RANKS`
+/// (`off` < `minimal` < … < `xhigh` < `max`), with `adaptive`, which is no
+/// fixed strength, last. OpenClaw's `ultra` (an orchestration mode that
+/// sends `max`) has no variant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
-#[allow(missing_docs)]
 pub enum ThinkingLevel {
+    /// No thinking.
     Off,
+    /// The least thinking a model does when it thinks.
     Minimal,
+    /// Low effort.
     Low,
+    /// Medium effort.
     Medium,
+    /// High effort.
     High,
+    /// Extra-high effort (`xhigh`), for the models that have it.
     #[serde(rename = "xhigh")]
     XHigh,
+    /// The most a model can do (`max`), above `xhigh`: OpenAI's and
+    /// Anthropic's `max` effort, DeepSeek V4's and Kimi K3's
+    /// `reasoning_effort: "max"`. Where a wire has no `max`, it is sent as
+    /// the strongest value that wire takes (OpenClaw's
+    /// `mapThinkingLevelToReasoningEffort` maps it to `xhigh`; Gemini takes
+    /// `HIGH`).
+    Max,
+    /// The model decides how much to think.
     Adaptive,
 }
 
@@ -975,6 +994,18 @@ mod tests {
         assert_eq!(
             serde_json::to_value(ThinkingLevel::XHigh).unwrap(),
             json!("xhigh")
+        );
+        assert_eq!(
+            serde_json::to_value(ThinkingLevel::Max).unwrap(),
+            json!("max")
+        );
+        assert_eq!(
+            serde_json::from_value::<ThinkingLevel>(json!("max")).unwrap(),
+            ThinkingLevel::Max
+        );
+        assert!(
+            ThinkingLevel::XHigh < ThinkingLevel::Max
+                && ThinkingLevel::Max < ThinkingLevel::Adaptive
         );
         assert_eq!(
             serde_json::to_value(FailoverReason::RateLimit).unwrap(),

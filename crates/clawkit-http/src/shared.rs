@@ -2,8 +2,34 @@
 //! usage, and mapping a failure to its stream error kind and failover
 //! reason.
 
-use clawkit_core::{ContentBlock, ErrorKind, FailoverReason, ModelCost, Usage};
+use clawkit_core::{ContentBlock, ErrorKind, FailoverReason, ModelCost, ThinkingLevel, Usage};
 use url::Url;
+
+/// The OpenAI `reasoning_effort` / `reasoning.effort` for a `/think` level
+/// (both OpenAI APIs): `off` sends none, `adaptive` is `medium`. `xhigh`
+/// and `max` are sent only where the model's `compat.supportedReasoningEfforts`
+/// lists them; otherwise the strongest effort below that it lists (`max` →
+/// `xhigh`), else `high`, the top of the efforts every reasoning model takes
+/// (OpenClaw's `resolveOpenAIReasoningEffortForModel` clamps the same way;
+/// it also knows the GPT-5.x / GPT-6 tables, which clawkit's transports do
+/// not: declare `supportedReasoningEfforts` to send `xhigh` or `max`).
+pub(crate) fn openai_reasoning_effort(
+    level: ThinkingLevel,
+    supported: Option<&[String]>,
+) -> Option<&'static str> {
+    let listed = |effort: &str| supported.is_some_and(|list| list.iter().any(|e| e == effort));
+    Some(match level {
+        ThinkingLevel::Off => return None,
+        ThinkingLevel::Minimal => "minimal",
+        ThinkingLevel::Low => "low",
+        ThinkingLevel::High => "high",
+        ThinkingLevel::XHigh if listed("xhigh") => "xhigh",
+        ThinkingLevel::Max if listed("max") => "max",
+        ThinkingLevel::Max if listed("xhigh") => "xhigh",
+        ThinkingLevel::XHigh | ThinkingLevel::Max => "high",
+        _ => "medium",
+    })
+}
 
 /// `base` + `/path`, whatever trailing slash `base` has.
 pub(crate) fn endpoint(base: &Url, path: &str) -> Url {
@@ -80,6 +106,25 @@ pub(crate) fn status_kind(status: u16, code: Option<&str>, message: &str) -> Err
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn openai_efforts_above_high_need_the_model_to_list_them() {
+        use ThinkingLevel::*;
+        let efforts = |list: &[&str]| list.iter().map(|e| (*e).to_owned()).collect::<Vec<_>>();
+        let all = efforts(&["low", "medium", "high", "xhigh", "max"]);
+        let up_to_xhigh = efforts(&["low", "medium", "high", "xhigh"]);
+        assert_eq!(openai_reasoning_effort(Max, Some(&all)), Some("max"));
+        assert_eq!(
+            openai_reasoning_effort(Max, Some(&up_to_xhigh)),
+            Some("xhigh")
+        );
+        assert_eq!(openai_reasoning_effort(Max, None), Some("high"));
+        assert_eq!(openai_reasoning_effort(XHigh, Some(&all)), Some("xhigh"));
+        assert_eq!(openai_reasoning_effort(XHigh, None), Some("high"));
+        assert_eq!(openai_reasoning_effort(Adaptive, None), Some("medium"));
+        assert_eq!(openai_reasoning_effort(Minimal, None), Some("minimal"));
+        assert_eq!(openai_reasoning_effort(Off, Some(&all)), None);
+    }
 
     #[test]
     fn endpoints_join_whatever_the_slashes() {

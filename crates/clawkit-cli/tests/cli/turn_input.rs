@@ -478,6 +478,45 @@ fn malformed_tools_exit_2_naming_the_file_and_the_pointer() {
     assert_eq!(stdout(&output), "");
 }
 
+/// `--think max` on a model whose provider offers no `max`: the thinking
+/// stage clamps it (acme-large has no xhigh either) and says why.
+#[tokio::test(flavor = "multi_thread")]
+async fn think_max_is_clamped_where_the_model_has_no_max() {
+    let api = completions();
+    let server = ScriptedServer::start(vec![Script::sse(api.answer.clone())])
+        .await
+        .unwrap();
+    let base = server.url(api.prefix);
+    let args = [
+        "chat",
+        "--model",
+        api.model,
+        "--base-url",
+        &base,
+        "--think",
+        "max",
+        "--trace",
+        PROMPT,
+    ];
+    let output = clawkit_in_fixtures(&args, &[(api.key_var, api.key)]).await;
+    let err = stderr(&output);
+    assert!(output.status.success(), "{err}");
+    let decision = err
+        .lines()
+        .find_map(|l| l.strip_prefix("thinkingLevel [acme-ai]: → "))
+        .unwrap_or_else(|| panic!("no thinkingLevel line:\n{err}"));
+    let decision: Value = serde_json::from_str(decision).unwrap();
+    assert_eq!(
+        decision,
+        json!({
+            "requested": "max",
+            "sent": "high",
+            "clamped": "the model does not support max (no thinking profile offers it)"
+        })
+    );
+    assert_eq!(server.requests()[0].json()["reasoning_effort"], "high");
+}
+
 #[test]
 fn an_unknown_think_level_or_a_param_without_a_value_exits_2() {
     let output = clawkit_here(&[
@@ -495,7 +534,7 @@ fn an_unknown_think_level_or_a_param_without_a_value_exits_2() {
         "{err}"
     );
     assert!(
-        err.contains("[possible values: off, minimal, low, medium, high, xhigh, adaptive]"),
+        err.contains("[possible values: off, minimal, low, medium, high, xhigh, max, adaptive]"),
         "{err}"
     );
 

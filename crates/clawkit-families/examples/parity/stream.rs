@@ -95,6 +95,11 @@ pub fn transport(input: &Value, wrap: impl FnOnce(SharedStreamFn) -> SharedStrea
     let base = recording(input["payload"].clone(), Arc::clone(&seen));
     let stream_fn = wrap(base);
     let mut request = StreamRequest::new(model_of(input), Context::user("hi"));
+    // OpenClaw's `options.reasoning`: the request's own level.
+    request.options.thinking_level = input
+        .get("options")
+        .and_then(|options| options.get("reasoning"))
+        .and_then(level_of);
     if let Some(headers) = input.get("headers").and_then(Value::as_object) {
         let headers = headers
             .iter()
@@ -131,13 +136,14 @@ pub fn transport(input: &Value, wrap: impl FnOnce(SharedStreamFn) -> SharedStrea
 }
 
 /// A `wrapStreamFn` case: the families of `input.families` (or `family`)
-/// composed around the transport; `None` for a level clawkit does not have.
+/// composed around the transport; `None` for a level clawkit does not have
+/// (OpenClaw's `ultra`).
 pub fn family_case(family: &str, input: &Value) -> Option<Value> {
     let ctx = input.get("ctx").cloned().unwrap_or_else(|| json!({}));
     let level_value = ctx.get("thinkingLevel");
     let level = level_value.and_then(level_of);
     if level_value.is_some() && level.is_none() {
-        return None; // a level clawkit does not have (`max`)
+        return None; // a level clawkit does not have (`ultra`)
     }
     let params = ctx
         .get("extraParams")
@@ -182,6 +188,11 @@ pub fn run(family: &str, function: &str, input: &Value) -> Option<Result<Value, 
                 .map_err(|e| e.to_string()),
         ),
         "wrapStreamFn" => family_case(family, input).map(Ok),
+        // OpenClaw's generic wrappers, where 2026.9.6 applies its DeepSeek V4
+        // wrapper: the `deepseek-thinking` family here.
+        "applyExtraParamsToAgent" if family == "deepseek-thinking" => {
+            family_case(family, input).map(Ok)
+        }
         _ => None,
     }
 }

@@ -41,6 +41,13 @@
 //! | `openai-responses-defaults` | attribution headers, fast mode, service tier, text verbosity, reasoning effort and compat, `store` and server compaction |
 //! | `openrouter-thinking` | OpenRouter attribution and response-cache headers; `reasoning.effort` |
 //! | `tool-stream-default-on` | `tool_stream: true` unless the params say `tool_stream: false` |
+//!
+//! And one of clawkit's own, which OpenClaw 2026.9.6 does not have as a
+//! family:
+//!
+//! | family | effect |
+//! |---|---|
+//! | `deepseek-thinking` | DeepSeek V4 `thinking` / `reasoning_effort` and `reasoning_content` replay (OpenClaw's V4 wrapper and its gates); no `thinking` for `deepseek-chat`; `thinking: {type: "enabled"}` for `deepseek-reasoner` |
 
 use std::fmt;
 use std::str::FromStr;
@@ -50,6 +57,7 @@ use serde_json::{Map, Value};
 
 use crate::error::FamiliesError;
 
+mod deepseek;
 mod effort;
 mod endpoint;
 mod google;
@@ -72,8 +80,8 @@ pub use self::endpoint::{EndpointClass, OPENCLAW_ATTRIBUTION_VERSION};
 /// for family in StreamFamily::ALL {
 ///     assert_eq!(family.as_str().parse::<StreamFamily>(), Ok(family));
 /// }
-/// let unknown = "deepseek-thinking".parse::<StreamFamily>().unwrap_err();
-/// assert!(unknown.to_string().starts_with(r#"unknown stream family "deepseek-thinking""#));
+/// let unknown = "qwen-thinking".parse::<StreamFamily>().unwrap_err();
+/// assert!(unknown.to_string().starts_with(r#"unknown stream family "qwen-thinking""#));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -92,11 +100,43 @@ pub enum StreamFamily {
     OpenRouterThinking,
     /// `tool-stream-default-on`: tool-call deltas streamed unless disabled.
     ToolStreamDefaultOn,
+    /// `deepseek-thinking`: DeepSeek's `thinking` field, V4 reasoning
+    /// effort and `reasoning_content` replay, on `openai-completions`.
+    ///
+    /// A clawkit family: OpenClaw 2026.9.6 has no `deepseek-thinking` in
+    /// `buildProviderStreamFamilyHooks` (the name throws `Unsupported
+    /// provider stream family` there). It is built from what 2026.9.6 does
+    /// for DeepSeek V4 in its generic wrappers
+    /// (`createDeepSeekV4OpenAICompatibleThinkingWrapper` and
+    /// `createDeepSeekV4NonNativeCompatSanitizerWrapper`, with their gates),
+    /// checked against it on the parity cases `stream.deepseek-thinking.*`,
+    /// plus two rules of the design document that 2026.9.6 does not have:
+    ///
+    /// - V4 (`deepseek-v4-flash`, `deepseek-v4-pro`; the id lower-cased,
+    ///   without a `:suffix`, its last `/` segment) where DeepSeek's thinking
+    ///   format applies (the compat's `thinkingFormat` is `deepseek`, or is
+    ///   unset and the endpoint is not OpenRouter, Together or Z.AI; not a
+    ///   `microsoft-foundry*` provider): with the level (the request's, else
+    ///   the context's) `off`, `thinking: {type: "disabled"}`, no
+    ///   `reasoning_effort`, no `reasoning` and no `reasoning_content` on any
+    ///   message; otherwise `thinking: {type: "enabled"}`,
+    ///   `reasoning_effort: "max"` for `xhigh`/`max` and `"high"` for any
+    ///   other level or none, and `reasoning_content: ""` on every assistant
+    ///   message that has no such key. 2026.9.6 reads no `thinking` param
+    ///   for V4 (the design document says the config wins): neither does
+    ///   this family.
+    /// - V4 where that format does not apply: no `thinking`, and no
+    ///   `reasoning_content` on any message.
+    /// - `deepseek-chat`: no `thinking` (design document).
+    /// - `deepseek-reasoner`: `thinking: {type: "enabled"}` (design
+    ///   document), where DeepSeek's thinking format applies.
+    DeepseekThinking,
 }
 
 impl StreamFamily {
-    /// Every family, in OpenClaw's order.
-    pub const ALL: [StreamFamily; 7] = [
+    /// Every family: OpenClaw's, in its order, then clawkit's own
+    /// (`deepseek-thinking`).
+    pub const ALL: [StreamFamily; 8] = [
         StreamFamily::GoogleThinking,
         StreamFamily::KilocodeThinking,
         StreamFamily::MoonshotThinking,
@@ -104,6 +144,7 @@ impl StreamFamily {
         StreamFamily::OpenAiResponsesDefaults,
         StreamFamily::OpenRouterThinking,
         StreamFamily::ToolStreamDefaultOn,
+        StreamFamily::DeepseekThinking,
     ];
 
     /// OpenClaw's name of the family.
@@ -116,6 +157,7 @@ impl StreamFamily {
             StreamFamily::OpenAiResponsesDefaults => "openai-responses-defaults",
             StreamFamily::OpenRouterThinking => "openrouter-thinking",
             StreamFamily::ToolStreamDefaultOn => "tool-stream-default-on",
+            StreamFamily::DeepseekThinking => "deepseek-thinking",
         }
     }
 
@@ -220,6 +262,7 @@ impl StreamFamily {
                 let enabled = params.get("tool_stream") != Some(&Value::Bool(false));
                 minimax::tool_stream(stream_fn, enabled)
             }
+            StreamFamily::DeepseekThinking => deepseek::deepseek_thinking(stream_fn, level),
         }
     }
 }
@@ -233,9 +276,9 @@ impl fmt::Display for StreamFamily {
 impl FromStr for StreamFamily {
     type Err = FamiliesError;
 
-    /// An exact OpenClaw family name; anything else is
-    /// [`FamiliesError::UnknownFamily`] (OpenClaw throws
-    /// `Unsupported provider stream family`).
+    /// An exact family name (OpenClaw's, or clawkit's `deepseek-thinking`);
+    /// anything else is [`FamiliesError::UnknownFamily`] (OpenClaw throws
+    /// `Unsupported provider stream family`, for `deepseek-thinking` too).
     fn from_str(name: &str) -> Result<Self, Self::Err> {
         StreamFamily::ALL
             .into_iter()

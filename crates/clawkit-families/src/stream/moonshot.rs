@@ -211,10 +211,8 @@ pub(crate) fn moonshot_thinking(
         let direct = request.model.provider.trim().to_lowercase() == "moonshot";
         if let Some(effort) = always_thinking(&model_id, direct) {
             request.model.reasoning = true;
-            // clawkit has no `max` level: `xhigh` is the strongest; the
-            // payload still gets `reasoning_effort: "max"` below.
             request.options.thinking_level = Some(if effort == "max" {
-                ThinkingLevel::XHigh
+                ThinkingLevel::Max
             } else {
                 ThinkingLevel::Low
             });

@@ -50,6 +50,13 @@ pub(crate) fn responses_defaults(
     if let Some(verbosity) = text_verbosity(params) {
         next = text_verbosity_layer(next, verbosity);
     }
+    // Step 5, `createCodexNativeWebSearchWrapper`, is not here: it is driven
+    // by OpenClaw's root config (`tools.web.search.openaiCodex.enabled`,
+    // `tools.web.search.enabled` / `.provider`), its auth-profile store
+    // (`auth.profiles`, the agent dir) and its tool policy engine
+    // (`web_search` allowed for the agent, sender, group, sandboxes), none
+    // of which a `WrapStreamFnContext` carries; it reads no extra param.
+    // Without that config it does nothing, which is what clawkit does.
     next = string_content(next);
     next = thinking_level_layer(next, level);
     next = reasoning_compatibility(next);

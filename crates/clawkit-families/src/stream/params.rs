@@ -9,8 +9,8 @@ use regex::Regex;
 use serde_json::{Map, Value};
 
 /// OpenClaw's name of a `/think` level (`off`, `minimal`, …, `xhigh`,
-/// `adaptive`), from its serde name so a level added to core later still
-/// gets one.
+/// `max`, `adaptive`), from its serde name so a level added to core later
+/// still gets one.
 pub(crate) fn level_name(level: ThinkingLevel) -> Option<String> {
     match serde_json::to_value(level) {
         Ok(Value::String(name)) => Some(name),

@@ -95,10 +95,6 @@ fn wrapper_case(case: &Value) -> Option<Value> {
 /// Cases clawkit cannot run, and why (checked to stay exactly these).
 const NOT_RUN: &[(&str, &str)] = &[
     (
-        "stream.openrouter-thinking.max.cache",
-        "clawkit has no `max` thinking level",
-    ),
-    (
         "stream.wrapper.anthropic-prefill.thinking",
         "not a stream-family wrapper (Anthropic prefill helper)",
     ),
@@ -121,17 +117,11 @@ const NOT_RUN: &[(&str, &str)] = &[
 ];
 
 /// Cases that run with a known difference from OpenClaw, and why.
-const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
-    (
-        "stream.moonshot-thinking.k3.direct",
-        "the request level is `xhigh`: clawkit has no `max` (the body's `reasoning_effort: \"max\"` matches)",
-    ),
-    (
-        "stream.openai-responses-defaults.default-host",
-        "OpenClaw's `default` route (a model without a base URL) is native OpenAI for provider `openai`; \
+const KNOWN_DIFFERENCES: &[(&str, &str)] = &[(
+    "stream.openai-responses-defaults.default-host",
+    "OpenClaw's `default` route (a model without a base URL) is native OpenAI for provider `openai`; \
          every clawkit model has a base URL",
-    ),
-];
+)];
 
 #[test]
 fn stream_cases_match_openclaw() {
@@ -192,5 +182,5 @@ fn stream_cases_match_openclaw() {
     );
     let skipped: Vec<&str> = NOT_RUN.iter().map(|(name, _)| *name).collect();
     assert_eq!(not_run, skipped);
-    assert_eq!(ran, 81, "every other stream case ran");
+    assert_eq!(ran, 98, "every other stream case ran");
 }

@@ -185,6 +185,11 @@ mod tests {
                 json!({"reasoning": {"effort": "xhigh"}}),
             ),
             (
+                json!({}),
+                Some("max"),
+                json!({"reasoning": {"effort": "xhigh"}}),
+            ),
+            (
                 json!({"reasoning": "high"}),
                 Some("low"),
                 json!({"reasoning": "high"}),

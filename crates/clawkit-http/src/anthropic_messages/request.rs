@@ -6,6 +6,13 @@ use clawkit_core::{
 use serde_json::{Map, Value, json};
 
 /// Thinking budget per `/think` level, in tokens.
+///
+/// This transport sends budgeted thinking only (`thinking: {type:
+/// "enabled", budget_tokens}`), which has no effort names: `max`, like
+/// `xhigh`, gets the largest budget of the table. (OpenClaw's transport
+/// sends `output_config.effort: "max"` to Claude models with adaptive
+/// thinking and native `max`; on its budget path it sends `max` and `xhigh`
+/// as `high`.)
 fn thinking_budget(level: ThinkingLevel) -> Option<u64> {
     match level {
         ThinkingLevel::Off => None,
@@ -13,7 +20,7 @@ fn thinking_budget(level: ThinkingLevel) -> Option<u64> {
         ThinkingLevel::Low => Some(2_048),
         ThinkingLevel::Medium | ThinkingLevel::Adaptive => Some(8_192),
         ThinkingLevel::High => Some(16_384),
-        ThinkingLevel::XHigh => Some(32_768),
+        ThinkingLevel::XHigh | ThinkingLevel::Max => Some(32_768),
         _ => Some(8_192),
     }
 }
@@ -229,5 +236,28 @@ mod tests {
             assert_eq!(plain["system"], "Be brief.");
             assert!(!plain.to_string().contains("cache_control"));
         }
+    }
+
+    #[test]
+    fn max_thinking_takes_the_largest_budget() {
+        let mut model = RuntimeModel::new(
+            "anthropic",
+            "claude-opus-4-6",
+            ModelApi::AnthropicMessages,
+            "https://api.anthropic.com".parse().unwrap(),
+        )
+        .with_limits(200_000, 64_000);
+        model.reasoning = true;
+        let mut options = StreamOptions::default();
+        options.thinking_level = Some(ThinkingLevel::Max);
+        let body = request_body(&model, &Context::user("hi"), &options);
+        assert_eq!(
+            body["thinking"],
+            json!({"type": "enabled", "budget_tokens": 32_768})
+        );
+        assert_eq!(
+            thinking_budget(ThinkingLevel::Max),
+            thinking_budget(ThinkingLevel::XHigh)
+        );
     }
 }

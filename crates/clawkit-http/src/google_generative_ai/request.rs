@@ -39,13 +39,16 @@ pub fn request_body(model: &RuntimeModel, context: &Context, options: &StreamOpt
     if model.reasoning
         && let Some(level) = options.thinking_level
     {
+        // Gemini has no effort above `HIGH`: `xhigh` and `max` get the
+        // largest budget Gemini takes (32 768, Gemini 2.5 Pro's ceiling;
+        // OpenClaw sends `max` as `high`, whose 2.5 Pro budget this is).
         let budget = match level {
             ThinkingLevel::Off => 0,
             ThinkingLevel::Minimal => 512,
             ThinkingLevel::Low => 1_024,
             ThinkingLevel::Medium => 8_192,
             ThinkingLevel::High => 16_384,
-            ThinkingLevel::XHigh => 32_768,
+            ThinkingLevel::XHigh | ThinkingLevel::Max => 32_768,
             _ => -1,
         };
         config.insert(
@@ -126,5 +129,31 @@ fn part(block: &ContentBlock) -> Option<Value> {
             Some(part)
         }
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clawkit_core::ModelApi;
+
+    #[test]
+    fn max_thinking_takes_the_largest_budget() {
+        let mut model = RuntimeModel::new(
+            "google",
+            "gemini-2.5-pro",
+            ModelApi::GoogleGenerativeAi,
+            "https://generativelanguage.googleapis.com/v1beta"
+                .parse()
+                .unwrap(),
+        );
+        model.reasoning = true;
+        let mut options = StreamOptions::default();
+        options.thinking_level = Some(ThinkingLevel::Max);
+        let body = request_body(&model, &Context::user("hi"), &options);
+        assert_eq!(
+            body["generationConfig"]["thinkingConfig"],
+            json!({"includeThoughts": true, "thinkingBudget": 32_768})
+        );
     }
 }

@@ -11,7 +11,7 @@ use clawkit_core::{
 use serde_json::{Map, Value, json};
 
 use super::REASONING_FIELDS;
-use crate::shared::joined_text;
+use crate::shared::{joined_text, openai_reasoning_effort};
 
 /// Compat flags with OpenClaw's detection filled in where the model leaves
 /// them unset.
@@ -174,27 +174,8 @@ fn reasoning(
     level: Option<ThinkingLevel>,
     body: &mut Map<String, Value>,
 ) {
-    let effort = level.and_then(|level| match level {
-        ThinkingLevel::Off => None,
-        ThinkingLevel::Minimal => Some("minimal"),
-        ThinkingLevel::Low => Some("low"),
-        ThinkingLevel::Medium | ThinkingLevel::Adaptive => Some("medium"),
-        ThinkingLevel::High => Some("high"),
-        ThinkingLevel::XHigh => Some("xhigh"),
-        _ => Some("medium"),
-    });
-    let effort = effort.map(|e| {
-        let allowed = |e: &str| {
-            compat
-                .supported_reasoning_efforts
-                .as_ref()
-                .is_none_or(|list| list.iter().any(|x| x == e))
-        };
-        if e == "xhigh" && !(compat.supported_reasoning_efforts.is_some() && allowed("xhigh")) {
-            "high"
-        } else {
-            e
-        }
+    let effort = level.and_then(|level| {
+        openai_reasoning_effort(level, compat.supported_reasoning_efforts.as_deref())
     });
     let openrouter = model
         .base_url

@@ -1,9 +1,9 @@
 //! The `openai-responses` request: the Responses API body.
 
-use clawkit_core::{ContentBlock, Context, Message, RuntimeModel, StreamOptions, ThinkingLevel};
+use clawkit_core::{ContentBlock, Context, Message, RuntimeModel, StreamOptions};
 use serde_json::{Map, Value, json};
 
-use crate::shared::{joined_text, texts};
+use crate::shared::{joined_text, openai_reasoning_effort, texts};
 
 /// The Responses API body.
 pub fn request_body(model: &RuntimeModel, context: &Context, options: &StreamOptions) -> Value {
@@ -33,14 +33,10 @@ pub fn request_body(model: &RuntimeModel, context: &Context, options: &StreamOpt
         body.insert("tools".into(), Value::Array(tools));
     }
     if model.reasoning {
-        let effort = match options.thinking_level {
-            Some(ThinkingLevel::Off) => None,
-            Some(ThinkingLevel::Minimal) => Some("minimal"),
-            Some(ThinkingLevel::Low) => Some("low"),
-            Some(ThinkingLevel::High | ThinkingLevel::XHigh) => Some("high"),
-            Some(_) => Some("medium"),
-            None => None,
-        };
+        let supported = model.compat.supported_reasoning_efforts.as_deref();
+        let effort = options
+            .thinking_level
+            .and_then(|level| openai_reasoning_effort(level, supported));
         if let Some(effort) = effort {
             body.insert(
                 "reasoning".into(),

@@ -958,6 +958,19 @@ fn clamp_thinking(
             Some("the model does not support xhigh".to_owned()),
         );
     }
+    if level == ThinkingLevel::Max {
+        // Only a thinking profile offers `max` (OpenClaw's base levels stop
+        // at `high`, `xhigh` where the model has it): the strongest below.
+        let sent = if xhigh {
+            ThinkingLevel::XHigh
+        } else {
+            ThinkingLevel::High
+        };
+        return (
+            Some(sent),
+            Some("the model does not support max (no thinking profile offers it)".to_owned()),
+        );
+    }
     (Some(level), None)
 }
 
@@ -1025,6 +1038,17 @@ mod tests {
             (Some(XHigh), None)
         );
         assert_eq!(
+            clamp_thinking(Some(Max), true, None, false, true).0,
+            Some(XHigh)
+        );
+        assert_eq!(
+            clamp_thinking(Some(Max), true, None, false, false),
+            (
+                Some(High),
+                Some("the model does not support max (no thinking profile offers it)".to_owned())
+            )
+        );
+        assert_eq!(
             clamp_thinking(Some(High), true, None, true, false).0,
             Some(Low)
         );
@@ -1046,6 +1070,22 @@ mod tests {
         assert_eq!(
             why.as_deref(),
             Some("high is not in the provider's thinking profile")
+        );
+        let mut with_max = profile.clone();
+        with_max.levels.push(ThinkingOption {
+            id: Max,
+            label: None,
+            rank: None,
+        });
+        assert_eq!(
+            clamp_thinking(Some(Max), true, Some(&with_max), false, false),
+            (Some(Max), None),
+            "a profile that offers max keeps it"
+        );
+        assert_eq!(
+            clamp_thinking(Some(Max), true, Some(&profile), false, true).0,
+            Some(Medium),
+            "else the strongest level of the profile below it"
         );
     }
 }
