@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod chat;
+mod custom;
 mod doctor;
 mod help;
 mod manifest_check;
