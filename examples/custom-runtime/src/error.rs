@@ -2,8 +2,6 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::sessions::SetAside;
-
 /// What went wrong talking to the runtime or keeping sessions.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -60,6 +58,17 @@ pub enum CustomRuntimeError {
     /// A session file did not parse; it was moved aside, not emptied.
     #[error("session file set aside as {} ({})", .0.moved_to.display(), .0.reason)]
     CorruptSession(SetAside),
+}
+
+/// A session file that could not be read as a session and was set aside
+/// (also reachable as `sessions::SetAside`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SetAside {
+    /// Where the file is now.
+    pub moved_to: PathBuf,
+    /// Why it was set aside.
+    pub reason: String,
 }
 
 impl CustomRuntimeError {

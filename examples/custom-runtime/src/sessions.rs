@@ -12,6 +12,7 @@ use clawkit_core::Message;
 use serde::{Deserialize, Serialize};
 
 use crate::error::CustomRuntimeError;
+pub use crate::error::SetAside;
 
 /// The largest session file read back (a session is metadata and a
 /// conversation; anything larger is set aside as corrupt).
@@ -54,16 +55,6 @@ impl SessionRecord {
             ..SessionRecord::default()
         }
     }
-}
-
-/// A file that could not be read as a session and was set aside.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct SetAside {
-    /// Where the file is now.
-    pub moved_to: PathBuf,
-    /// Why it was set aside.
-    pub reason: String,
 }
 
 /// A directory of sessions, one file each.
