@@ -7,6 +7,7 @@
 mod support;
 
 mod binary;
+mod claw3d;
 mod completions;
 mod contracted;
 mod documents;
