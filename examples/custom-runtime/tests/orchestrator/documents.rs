@@ -217,3 +217,22 @@ async fn a_bad_config_is_refused_naming_the_field() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn the_config_file_in_the_docs_is_served() {
+    let doc = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/custom-runtime.md"),
+    )
+    .unwrap();
+    let section = &doc[doc.find("### The config file").unwrap()..];
+    let json = &section[section.find("```json\n").unwrap() + 8..];
+    let json = &json[..json.find("```").unwrap()];
+    let mut config: OrchestratorConfig = serde_json::from_str(json).unwrap();
+    assert_eq!(config.roles.len(), 3);
+    assert!(config.session_dir.take().is_some());
+    let running = start(config).await;
+    let state = running.state().await;
+    assert_eq!(state["profileName"], "office");
+    assert_eq!(state["roles"][0]["label"], "Front Desk");
+    assert_eq!(state["active"]["coder"], "ollama/qwen2.5-coder");
+}
