@@ -55,9 +55,48 @@ pub enum CustomRuntimeError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// The orchestrator's config cannot be served: it does not parse, or
+    /// names a worker, role or lane it does not define.
+    #[error("orchestrator config{}: {message}", file_suffix(file.as_deref()))]
+    Config {
+        /// The config file, when the config came from one.
+        file: Option<PathBuf>,
+        /// What is wrong, naming the field.
+        message: String,
+    },
+    /// The orchestrator has no worker of that id.
+    #[error("the orchestrator has no worker {worker:?}")]
+    UnknownWorker {
+        /// The id asked for.
+        worker: String,
+    },
+    /// The orchestrator could not build the clawkit runtime its model
+    /// workers run on.
+    #[error("cannot build the model runtime: {0}")]
+    ModelRuntime(String),
+    /// The orchestrator could not start or stop serving.
+    #[error("the orchestrator cannot serve: {message}")]
+    Serve {
+        /// What it was doing.
+        message: String,
+        /// The I/O error, when there was one.
+        #[source]
+        source: Option<std::io::Error>,
+    },
     /// A session file did not parse; it was moved aside, not emptied.
     #[error("session file set aside as {} ({})", .0.moved_to.display(), .0.reason)]
     CorruptSession(SetAside),
+}
+
+/// A session file that could not be read as a session and was set aside
+/// (also reachable as `sessions::SetAside`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SetAside {
+    /// Where the file is now.
+    pub moved_to: PathBuf,
+    /// Why it was set aside.
+    pub reason: String,
 }
 
 impl CustomRuntimeError {
@@ -69,12 +108,8 @@ impl CustomRuntimeError {
     }
 }
 
-/// A file that could not be read as a session and was set aside.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct SetAside {
-    /// Where the file is now.
-    pub moved_to: PathBuf,
-    /// Why it was set aside.
-    pub reason: String,
+/// ` FILE` when there is a file, else nothing.
+fn file_suffix(file: Option<&Path>) -> String {
+    file.map(|f| format!(" {}", f.display()))
+        .unwrap_or_default()
 }

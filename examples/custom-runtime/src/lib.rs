@@ -7,6 +7,10 @@
 //! ([`office`]), a conservative capability profile ([`metadata`]), Claw3D
 //! runtime events beside the answer ([`events`]) and sessions that survive
 //! a restart ([`sessions`]).
+//!
+//! [`orchestrator`] is the other half: a reference runtime serving that
+//! boundary, with roles and lanes routed to clawkit models or to scripted
+//! workers that need no model and no key.
 
 pub mod boundary;
 mod chat;
@@ -15,6 +19,7 @@ pub mod error;
 pub mod events;
 pub mod metadata;
 pub mod office;
+pub mod orchestrator;
 pub mod provider;
 pub mod sessions;
 
