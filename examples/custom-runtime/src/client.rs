@@ -377,19 +377,7 @@ impl RuntimeClient {
                 body[key] = json!(value);
             }
         }
-        let answer = match self.post("/v1/contracted-completions", &body).await {
-            Err(CustomRuntimeError::Runtime {
-                status: Some(422),
-                message,
-                ..
-            }) => {
-                return Err(CustomRuntimeError::ContractViolation {
-                    pointer: self.last_pointer(&message),
-                    message,
-                });
-            }
-            other => other?,
-        };
+        let answer = self.post("/v1/contracted-completions", &body).await?;
         let output = answer.get("output").cloned().unwrap_or(Value::Null);
         check_contract(&validator, &output)?;
         Ok(ContractedAnswer {
@@ -410,18 +398,10 @@ impl RuntimeClient {
         })
     }
 
-    /// The pointer a 422 message names (`… at "/verdict"`), else `""`.
-    fn last_pointer(&self, message: &str) -> String {
-        message
-            .split('"')
-            .find(|part| part.starts_with('/'))
-            .unwrap_or("")
-            .to_owned()
-    }
-
     /// POSTs `body` and reads the JSON answer; an error status becomes
     /// [`CustomRuntimeError::Runtime`] naming the status and the runtime's
-    /// health.
+    /// health (404 / 405: [`CustomRuntimeError::Unsupported`]; 422 with an
+    /// `error.pointer`: [`CustomRuntimeError::ContractViolation`]).
     async fn post(&self, path: &str, body: &Value) -> Result<Value, CustomRuntimeError> {
         let url = endpoint(&self.base, path);
         let bytes = serde_json::to_vec(body).unwrap_or_default();
@@ -439,6 +419,16 @@ impl RuntimeClient {
             Err(e) if matches!(e.status(), Some(404 | 405)) => {
                 Err(CustomRuntimeError::Unsupported {
                     endpoint: format!("POST {path}"),
+                })
+            }
+            // The runtime found the answer in breach of its contract.
+            Err(e) if e.status() == Some(422) => {
+                let body = error_body_json(&e);
+                let error = body.get("error").unwrap_or(&Value::Null);
+                let text = |key: &str| error.get(key).and_then(Value::as_str).map(str::to_owned);
+                Err(CustomRuntimeError::ContractViolation {
+                    pointer: text("pointer").unwrap_or_default(),
+                    message: text("message").unwrap_or_else(|| e.to_string()),
                 })
             }
             Err(e) => {

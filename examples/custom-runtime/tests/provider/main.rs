@@ -1,8 +1,11 @@
 //! The `custom` provider against runtimes started here, on 127.0.0.1:
 //! a minimal one (only `/health` and a non-streaming
-//! `/v1/chat/completions`), and failing ones.
+//! `/v1/chat/completions`), failing ones, and the reference orchestrator
+//! (`live`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod live;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -84,6 +87,47 @@ async fn degraded_runtime() -> String {
                     StatusCode::SERVICE_UNAVAILABLE,
                     Json(json!({"error": {"message": "worker flaky failing: runtime degraded", "type": "server_error", "code": "worker_failing"}})),
                 )
+            }),
+        );
+    serve(router).await
+}
+
+/// A streaming runtime whose answer breaks off after two chunks: the
+/// connection is reset mid-stream.
+async fn dropping_runtime() -> String {
+    use axum::body::Body;
+    let router = Router::new()
+        .route("/health", get(|| async { "OK" }))
+        .route(
+            "/state",
+            get(|| async {
+                Json(json!({"active": {"main": "m"}, "capabilities": {"streaming": true}}))
+            }),
+        )
+        .route(
+            "/v1/chat/completions",
+            post(|| async {
+                let chunk = |text: &str| {
+                    Ok::<_, std::io::Error>(format!(
+                        "data: {}\n\n",
+                        json!({"choices": [{"index": 0, "delta": {"content": text}}]})
+                    ))
+                };
+                let parts = vec![
+                    chunk("Hello "),
+                    chunk("wor"),
+                    Err(std::io::Error::other("worker crashed")),
+                ];
+                // Paced, so the head and the first chunks are on the wire
+                // before the connection breaks.
+                let paced = futures::stream::iter(parts).then(|part| async {
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    part
+                });
+                axum::response::Response::builder()
+                    .header("content-type", "text/event-stream")
+                    .body(Body::from_stream(paced))
+                    .unwrap()
             }),
         );
     serve(router).await
@@ -230,8 +274,13 @@ fn printed(events: &[StreamEvent]) -> Vec<Value> {
         .map(|event| {
             let mut value = serde_json::to_value(event).unwrap();
             if let Some(object) = value.as_object_mut() {
-                for (key, stable) in [("runId", "[run id]"), ("updatedAtMs", "[clock]")] {
-                    if object.contains_key(key) {
+                for (key, stable) in [
+                    ("runId", "[run id]"),
+                    ("updatedAtMs", "[clock]"),
+                    ("response_id", "[request id]"),
+                    ("requestId", "[request id]"),
+                ] {
+                    if object.get(key).is_some_and(|v| !v.is_null()) {
                         object.insert(key.to_owned(), json!(stable));
                     }
                 }
