@@ -15,6 +15,7 @@
 pub mod boundary;
 mod chat;
 pub mod client;
+pub mod demo;
 pub mod error;
 pub mod events;
 pub mod metadata;

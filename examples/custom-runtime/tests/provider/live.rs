@@ -247,3 +247,24 @@ async fn a_stream_the_runtime_drops_ends_in_one_error_not_a_hang() {
         ]
     );
 }
+
+#[tokio::test]
+async fn the_readme_demo_tells_the_whole_story() {
+    let mut out = Vec::new();
+    custom_runtime::demo::run(&mut out).await.unwrap();
+    let out = String::from_utf8(out).unwrap();
+    for expected in [
+        "office: Main (front), Coder (build), Reviewer (review)",
+        "[main] Main (scripted) heard: Plan the release of clawkit 0.2",
+        "event chat.final: \"Coder (scripted) heard: Implement the release checklist\" (role coder, lane build, model scripted-coder)",
+        "event session.activity: session agent:coder:main has 1 turn(s)",
+        "[reviewer] contracted answer: {\"verdict\":\"approve\",\"notes\":[]}",
+        "[reviewer] a breach of contract is refused: the answer breaks its contract at \"/verdict\"",
+        "event presence.changed: reviewer is degraded (worker scripted-reviewer failing: maintenance)",
+        "[reviewer] failed as expected: custom (503): worker scripted-reviewer failing: runtime degraded",
+        "(runtime health: degraded)",
+        "done: the orchestrator stopped",
+    ] {
+        assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
+    }
+}
