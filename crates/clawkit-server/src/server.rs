@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
 use tokio::task::JoinHandle;
@@ -64,6 +65,11 @@ impl Server {
         let (closing, watching) = watch::channel(false);
         let (graceful, stop) = oneshot::channel::<()>();
         let app = gateway.router_with(watching).fallback(no_route);
+        // A stream is many small writes: without TCP_NODELAY each waits for
+        // the client's delayed ACK (~40 ms a chunk on Linux).
+        let listener = listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         let serving = axum::serve(listener, app).with_graceful_shutdown(async move {
             // A dropped sender stops the server too.
             let _ = stop.await;
