@@ -63,3 +63,9 @@ pub use error::Error;
 pub use gateway::{Gateway, RequestLog};
 pub use limits::GatewayLimits;
 pub use server::Server;
+
+/// The guide `docs/serve.md`, compiled as doctests so its example keeps
+/// working.
+#[cfg(doctest)]
+#[doc = include_str!("../../../docs/serve.md")]
+pub struct ServeGuide;
