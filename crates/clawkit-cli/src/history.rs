@@ -18,10 +18,15 @@ pub(crate) type History = clawkit_server::openai::ChatMessages;
 pub(crate) fn read(file: &Path) -> Result<History, InputError> {
     let document = read_json(FLAG, file)?;
     clawkit_server::openai::messages_from_json(&document).map_err(|error| {
-        Problem {
-            pointer: error.pointer().to_owned(),
-            message: error.message().to_owned(),
-        }
-        .in_file(FLAG, file)
+        let problem = match error {
+            clawkit_server::Error::InvalidRequest { pointer, message } => {
+                Problem { pointer, message }
+            }
+            other => Problem {
+                pointer: String::new(),
+                message: other.to_string(),
+            },
+        };
+        problem.in_file(FLAG, file)
     })
 }

@@ -59,12 +59,17 @@ pub struct ChatMessages {
 /// assert!(matches!(&mapped.messages[2], Message::ToolResult { tool_name, .. } if tool_name == "get_weather"));
 ///
 /// let error = messages_from_json(&json!([{"role": "robot", "content": "hi"}])).unwrap_err();
-/// assert_eq!(error.pointer(), "/0/role");
+/// assert_eq!(error.pointer(), Some("/0/role"));
 /// assert_eq!(error.to_string(), "at /0/role: unknown role (expected \"user\", \"assistant\", \"tool\" or \"system\")");
-/// # Ok::<(), clawkit_server::openai::RequestError>(())
+/// # Ok::<(), clawkit_server::Error>(())
 /// ```
-pub fn messages_from_json(document: &Value) -> Result<ChatMessages, RequestError> {
-    parse_at(document, &Pointer::root())
+///
+/// # Errors
+///
+/// [`Error::InvalidRequest`](crate::Error::InvalidRequest), with the
+/// pointer and what is wrong there.
+pub fn messages_from_json(document: &Value) -> Result<ChatMessages, crate::Error> {
+    Ok(parse_at(document, &Pointer::root())?)
 }
 
 /// Maps the array of chat messages at `root`.
@@ -387,7 +392,7 @@ mod tests {
     use serde_json::json;
 
     fn problem(document: Value) -> (String, String) {
-        let problem = messages_from_json(&document).unwrap_err();
+        let problem = parse_at(&document, &Pointer::root()).unwrap_err();
         (problem.pointer().to_owned(), problem.message().to_owned())
     }
 

@@ -2,7 +2,8 @@
 //!
 //! Public: [`messages_from_json`], the mapping of OpenAI-style chat
 //! messages onto clawkit's messages (the gateway's `messages`, and
-//! `clawkit chat --history`), with its [`RequestError`]. The request
+//! `clawkit chat --history`), failing with
+//! [`Error::InvalidRequest`](crate::Error::InvalidRequest). The request
 //! parsing, the per-API parameter mapping and the response shapes are the
 //! gateway's own (see `docs/serve.md`).
 
@@ -17,13 +18,14 @@ use json::Pointer;
 
 /// A request, or a part of one, that does not have OpenAI's shape: where
 /// (an RFC 6901 pointer) and what is wrong. The message says what kind of
-/// value was found, never the value: a request may hold secrets.
+/// value was found, never the value: a request may hold secrets. Public
+/// as [`Error::InvalidRequest`](crate::Error::InvalidRequest).
 ///
 /// Displayed as `at /messages/2/role: unknown role (…)`, or `at the top
 /// level: …` for the whole document.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{}: {message}", Located(pointer))]
-pub struct RequestError {
+pub(crate) struct RequestError {
     pointer: String,
     message: String,
 }
@@ -38,18 +40,28 @@ impl RequestError {
     }
 
     /// The RFC 6901 pointer to the offending value (`""`: the whole document).
-    pub fn pointer(&self) -> &str {
+    pub(crate) fn pointer(&self) -> &str {
         &self.pointer
     }
 
     /// What is wrong there, without the pointer.
-    pub fn message(&self) -> &str {
+    #[cfg(test)]
+    pub(crate) fn message(&self) -> &str {
         &self.message
     }
 }
 
+impl From<RequestError> for crate::Error {
+    fn from(error: RequestError) -> Self {
+        crate::Error::InvalidRequest {
+            pointer: error.pointer,
+            message: error.message,
+        }
+    }
+}
+
 /// `at /1/role`, or `at the top level` for the whole document.
-struct Located<'a>(&'a str);
+pub(crate) struct Located<'a>(pub(crate) &'a str);
 
 impl std::fmt::Display for Located<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
