@@ -1,6 +1,6 @@
 //! The `clawkit` command line, as a library: a plugin crate gets its own
-//! `clawkit` (with `chat --trace`, `models list`, `doctor`) running its
-//! providers beside the built-in ones.
+//! `clawkit` (with `chat --trace`, `models list`, `doctor`, `serve`)
+//! running its providers beside the built-in ones.
 //!
 //! ```no_run
 //! // examples/cli.rs of a plugin crate:
@@ -22,6 +22,7 @@ mod manifest;
 mod models;
 mod plugin_dir;
 mod runtime;
+mod serve;
 mod tools;
 
 use std::process::ExitCode;
@@ -67,6 +68,16 @@ enum Command {
     /// Check tool schemas against a model's provider.
     #[command(subcommand)]
     Tools(tools::ToolsCommand),
+    /// Serve every provider behind an OpenAI-compatible API
+    /// (POST /v1/chat/completions, streaming or not; GET /v1/models).
+    ///
+    /// The first line on stdout is `listening on http://HOST:PORT`; requests
+    /// are logged on stderr. Runs until Ctrl-C or SIGTERM, then stops
+    /// gracefully (exit 0). Exit status 1 when the address cannot be bound
+    /// or a --plugin folder is invalid, 2 usage (a malformed --addr, a
+    /// --config file that cannot be read or is malformed, a --plugin folder
+    /// that does not exist).
+    Serve(serve::ServeArgs),
 }
 
 /// Exit code for usage errors and paths that do not exist.
@@ -90,6 +101,7 @@ where
         Command::Chat(args) => chat::run(*args, &plugins),
         Command::Tools(command) => tools::run(command, &plugins),
         Command::Doctor => doctor::run(&plugins),
+        Command::Serve(args) => serve::run(args, &plugins),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

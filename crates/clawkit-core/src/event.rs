@@ -25,6 +25,10 @@ pub enum StreamEvent {
         /// The provider's response id, when known.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         response_id: Option<String>,
+        /// The provider's request id (its `x-request-id` or `request-id`
+        /// response header), when it sent one: what its support asks for.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        request_id: Option<String>,
     },
     /// A text block opened.
     TextStart {

@@ -204,6 +204,7 @@ async fn connect<D: WireDecoder>(
             out.push(StreamEvent::Start {
                 model: call.model_ref.clone(),
                 response_id: None,
+                request_id: ok.request_id.clone(),
             });
             let reading = Reading {
                 body: Box::pin(ok.response.bytes_stream()),

@@ -214,6 +214,54 @@ impl HttpError {
     }
 }
 
+/// The HTTP status an error message of the built-in transports names.
+///
+/// A failed call ends its stream with a [`StreamEvent::Error`](clawkit_core::StreamEvent::Error)
+/// whose message is the [`HttpError`]'s: `"<label> (<status>): <detail>
+/// [request_id=<id>]"` for an error status, where the label is the
+/// provider id. This reads the status back (for a gateway that answers
+/// with the upstream's status); `None` when the message is not of that
+/// form (a failure with no status, an error inside a 200 stream).
+///
+/// ```
+/// use clawkit_http::status_in_message;
+///
+/// assert_eq!(status_in_message("acme", "acme (429): slow down [request_id=req_1]"), Some(429));
+/// assert_eq!(status_in_message("acme", "acme (500)"), Some(500));
+/// assert_eq!(status_in_message("acme", "acme: Overloaded"), None);
+/// assert_eq!(status_in_message("other", "acme (429): slow down"), None);
+/// ```
+pub fn status_in_message(label: &str, message: &str) -> Option<u16> {
+    let rest = message.strip_prefix(label)?.strip_prefix(" (")?;
+    let (digits, after) = rest.split_at_checked(3)?;
+    let after = after.strip_prefix(')')?;
+    if !(after.is_empty() || after.starts_with(": ") || after.starts_with(" [")) {
+        return None;
+    }
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    digits
+        .parse()
+        .ok()
+        .filter(|status| (100..600).contains(status))
+}
+
+/// The provider's request id at the end of an error message of the
+/// built-in transports (`… [request_id=<id>]`), if it has one.
+///
+/// ```
+/// use clawkit_http::request_id_in_message;
+///
+/// assert_eq!(request_id_in_message("acme (500): boom [request_id=req_42]"), Some("req_42"));
+/// assert_eq!(request_id_in_message("anthropic: Overloaded [type=overloaded_error] [request_id=req_9]"), Some("req_9"));
+/// assert_eq!(request_id_in_message("acme (500): boom"), None);
+/// ```
+pub fn request_id_in_message(message: &str) -> Option<&str> {
+    let (_, tail) = message.rsplit_once(" [request_id=")?;
+    tail.strip_suffix(']').filter(|id| !id.is_empty())
+}
+
 /// The error body kept on an [`HttpError`], in characters.
 pub const MAX_ERROR_BODY_CHARS: usize = 500;
 /// The detail shown in the message, in characters.
@@ -475,6 +523,45 @@ mod tests {
         assert_eq!(error.code(), Some("unsupported_parameter"));
         assert_eq!(error.stream_kind(), ErrorKind::InvalidRequest);
         assert!(!error.is_retryable());
+    }
+
+    #[test]
+    fn status_and_request_id_read_back_from_every_message_shape() {
+        let body = br#"{"error": {"message": "Rate limit reached", "type": "requests"}}"#;
+        let cases = [
+            status_error("acme-ai", 429, Some("req_7".into()), None, body, &[]),
+            status_error("acme-ai", 500, None, None, b"", &[]),
+            status_error("acme-ai", 503, Some("req_8".into()), None, b"", &[]),
+            status_error("acme-ai", 400, None, None, b"plain text", &[]),
+        ];
+        let read: Vec<(Option<u16>, Option<String>)> = cases
+            .iter()
+            .map(|error| {
+                let message = error.to_string();
+                let id = request_id_in_message(&message).map(str::to_owned);
+                (status_in_message("acme-ai", &message), id)
+            })
+            .collect();
+        let id = |id: &str| Some(id.to_owned());
+        assert_eq!(
+            read,
+            [
+                (Some(429), id("req_7")),
+                (Some(500), None),
+                (Some(503), id("req_8")),
+                (Some(400), None)
+            ]
+        );
+        let (_, in_stream) = in_stream_error(
+            "acme-ai",
+            &serde_json::json!({"error": {"message": "boom (500)", "code": "500"}}),
+            Some("req_9"),
+        );
+        assert_eq!(status_in_message("acme-ai", &in_stream), None);
+        assert_eq!(request_id_in_message(&in_stream), Some("req_9"));
+        assert_eq!(status_in_message("acme", "acme-ai (429): x"), None);
+        assert_eq!(status_in_message("acme", "acme (42x): x"), None);
+        assert_eq!(status_in_message("acme", "acme (4290): x"), None);
     }
 
     #[test]

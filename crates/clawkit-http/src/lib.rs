@@ -58,7 +58,10 @@ pub use api::{has_transport, transport_for};
 pub use client::{HttpClient, HttpConfig, OkResponse};
 pub use decode::StreamDecoder;
 pub use embeddings::{Embeddings, OpenAiEmbeddings};
-pub use error::{HttpError, HttpErrorKind, MAX_ERROR_BODY_CHARS, MAX_ERROR_DETAIL_CHARS};
+pub use error::{
+    HttpError, HttpErrorKind, MAX_ERROR_BODY_CHARS, MAX_ERROR_DETAIL_CHARS, request_id_in_message,
+    status_in_message,
+};
 pub use google_generative_ai::{GoogleGenerativeAi, request_body as google_generative_ai_body};
 pub use openai_completions::{
     OpenAiCompletions, ResolvedCompat, request_body as openai_completions_body, resolve_compat,

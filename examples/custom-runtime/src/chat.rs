@@ -303,7 +303,8 @@ async fn start(mut chat: Chat, request: StreamRequest) -> (Vec<StreamEvent>, Sta
     }
     out.push(StreamEvent::Start {
         model: chat.model_ref.clone(),
-        response_id: ok.request_id.clone(),
+        response_id: None,
+        request_id: ok.request_id.clone(),
     });
     let Some(mut decoder) = StreamDecoder::new(model) else {
         run.fail(

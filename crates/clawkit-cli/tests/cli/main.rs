@@ -10,6 +10,7 @@ mod manifest_check;
 mod manifest_schema;
 mod models_list;
 mod plugin;
+mod serve;
 mod turn;
 mod turn_input;
 

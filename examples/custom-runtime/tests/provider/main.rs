@@ -277,7 +277,7 @@ fn printed(events: &[StreamEvent]) -> Vec<Value> {
                 for (key, stable) in [
                     ("runId", "[run id]"),
                     ("updatedAtMs", "[clock]"),
-                    ("response_id", "[request id]"),
+                    ("request_id", "[request id]"),
                     ("requestId", "[request id]"),
                 ] {
                     if object.get(key).is_some_and(|v| !v.is_null()) {
