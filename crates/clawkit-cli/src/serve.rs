@@ -1,6 +1,8 @@
 //! `clawkit serve`: the OpenAI-compatible gateway ([`clawkit_server`]) in
 //! front of every provider this command line knows — the built-in ones,
-//! those `run_with` registers, and `--plugin` folders.
+//! those `run_with` registers, and `--plugin` folders; or, with `--runtime
+//! demo|FILE`, the custom-runtime reference orchestrator
+//! ([`custom_runtime::orchestrator`]), Claw3D's `custom` boundary.
 //!
 //! Exit status: 0 stopped by Ctrl-C or SIGTERM, 1 the runtime cannot be
 //! built, a `--plugin` folder is invalid or the address cannot be bound,
@@ -26,21 +28,32 @@ use crate::runtime::{Plugins, runtime};
 /// Where `serve` listens without `--addr`.
 pub(crate) const DEFAULT_ADDR: &str = "127.0.0.1:8787";
 
+/// Where `serve --runtime` listens without `--addr`: Claw3D's default URL
+/// for its `custom` profile.
+pub(crate) const DEFAULT_RUNTIME_ADDR: &str = "127.0.0.1:7770";
+
 /// How long in-flight requests get to finish once stopping.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// The flag naming the config file, for messages.
 const CONFIG_FLAG: &str = "--config";
 
-/// `clawkit serve`. One mode today, the gateway; the custom-runtime
-/// orchestrator (`--runtime demo|FILE`) is to be a second mode chosen in
-/// [`run`], its flag beside these (conflicting with `--config`).
+/// `clawkit serve`: the gateway, or with `--runtime` the custom-runtime
+/// reference orchestrator.
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
     /// The address to listen on, HOST:PORT; port 0 picks a free port (the
-    /// first line on stdout says which).
-    #[arg(long, value_name = "HOST:PORT", default_value = DEFAULT_ADDR)]
-    addr: String,
+    /// first line on stdout says which). Default 127.0.0.1:8787, or
+    /// 127.0.0.1:7770 (Claw3D's default) with --runtime.
+    #[arg(long, value_name = "HOST:PORT")]
+    addr: Option<String>,
+    /// Serve the custom-runtime reference orchestrator instead of the
+    /// gateway: Claw3D's `custom` boundary (/health, /state, /registry,
+    /// /v1/chat/completions, /v1/completions, /v1/contracted-completions)
+    /// with roles and lanes from FILE, or the built-in `demo` set routed to
+    /// scripted workers (no model, no key).
+    #[arg(long, value_name = "demo|FILE", conflicts_with_all = ["config", "plugin"])]
+    runtime: Option<String>,
     /// A JSON file with the gateway's limits and per-provider base URLs
     /// (see docs/cli.md).
     #[arg(long, value_name = "FILE")]
@@ -60,7 +73,68 @@ struct ServeConfig {
 }
 
 pub(crate) fn run(args: ServeArgs, plugins: &Plugins) -> ExitCode {
-    gateway(&args, plugins)
+    match &args.runtime {
+        Some(runtime) => orchestrator(
+            runtime,
+            args.addr.as_deref().unwrap_or(DEFAULT_RUNTIME_ADDR),
+        ),
+        None => gateway(&args, plugins),
+    }
+}
+
+/// The orchestrator mode: the reference runtime of `examples/custom-runtime`.
+fn orchestrator(runtime: &str, addr: &str) -> ExitCode {
+    use custom_runtime::orchestrator::{Orchestrator, OrchestratorConfig};
+
+    if let Err(message) = check_addr(addr) {
+        return usage(message);
+    }
+    let config = if runtime == "demo" {
+        OrchestratorConfig::demo()
+    } else {
+        match OrchestratorConfig::from_file(runtime) {
+            Ok(config) => config,
+            Err(error) => return usage(format!("--runtime {runtime}: {error}")),
+        }
+    };
+    let orchestrator = match Orchestrator::new(config) {
+        Ok(orchestrator) => orchestrator,
+        Err(error) => return usage(format!("--runtime {runtime}: {error}")),
+    };
+    let served = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start: {e}"))
+        .and_then(|tokio| {
+            tokio.block_on(async {
+                let listener = tokio::net::TcpListener::bind(addr)
+                    .await
+                    .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+                let server = orchestrator.serve(listener).map_err(|e| e.to_string())?;
+                let url = server.url();
+                {
+                    let mut out = std::io::stdout().lock();
+                    let _ = writeln!(out, "listening on {url}").and_then(|()| out.flush());
+                }
+                let roles: Vec<&str> = orchestrator
+                    .config()
+                    .roles
+                    .iter()
+                    .map(|role| role.id.as_str())
+                    .collect();
+                eprintln!(
+                    "clawkit: reference orchestrator, roles {}: GET {url}/health, /state, /registry; POST {url}/v1/chat/completions (Ctrl-C to stop)",
+                    roles.join(", ")
+                );
+                let why = stop_signal().await;
+                eprintln!("clawkit: {why}: stopping");
+                server.shutdown().await.map_err(|e| e.to_string())
+            })
+        });
+    match served {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => failure(message),
+    }
 }
 
 fn usage(message: impl std::fmt::Display) -> ExitCode {
@@ -75,7 +149,8 @@ fn failure(message: impl std::fmt::Display) -> ExitCode {
 
 /// The gateway mode: `/v1/chat/completions` and `/v1/models`.
 fn gateway(args: &ServeArgs, plugins: &Plugins) -> ExitCode {
-    if let Err(message) = check_addr(&args.addr) {
+    let addr = args.addr.as_deref().unwrap_or(DEFAULT_ADDR);
+    if let Err(message) = check_addr(addr) {
         return usage(message);
     }
     let config = match &args.config {
@@ -115,7 +190,7 @@ fn gateway(args: &ServeArgs, plugins: &Plugins) -> ExitCode {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start: {e}"))
-        .and_then(|tokio| tokio.block_on(serve(&gateway, &args.addr, known.len())));
+        .and_then(|tokio| tokio.block_on(serve(&gateway, addr, known.len())));
     match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => failure(message),
