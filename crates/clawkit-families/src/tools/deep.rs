@@ -3,7 +3,10 @@
 //! `serde_json::Value`'s own `Clone`, `PartialEq` and `Drop` recurse once
 //! per level, so a schema nested some ten thousand levels deep overflows a
 //! thread's stack in any of them. The normalizers here never recurse; these
-//! are the same operations for callers that hold such a value.
+//! are the same operations for callers that hold such a value. ([`clone`]
+//! and [`drop`] leave a value, or a part of one, that nests at most 64
+//! levels to `serde_json`'s own, which is quicker and recurses at most that
+//! many times.)
 //!
 //! ```
 //! use clawkit_families::tools::deep;
@@ -29,6 +32,11 @@ use serde_json::{Map, Value};
 
 /// Drops `value` without recursing, whatever its depth.
 pub fn drop(value: Value) {
+    // A value of a few levels: its own drop, which recurses a few times.
+    if nests_within(&value, SHALLOW) {
+        std::mem::drop(value);
+        return;
+    }
     let mut pending = vec![value];
     while let Some(mut value) = pending.pop() {
         match &mut value {
@@ -48,6 +56,50 @@ fn is_container(value: &Value) -> bool {
     matches!(value, Value::Array(_) | Value::Object(_))
 }
 
+/// How many levels a value may nest for [`clone`] and [`drop`] to leave it
+/// to `Value`'s own, which recurse once per level.
+const SHALLOW: usize = 64;
+
+/// Whether `value` nests at most `levels` levels (see [`depth`]), found
+/// without recursing and without looking further down than that.
+fn nests_within(value: &Value, levels: usize) -> bool {
+    if levels == 0 {
+        return false;
+    }
+    // Only containers with members go on the stack: a member that is a
+    // scalar or empty is one level below its container, and that level is
+    // checked with the container.
+    let mut pending: Vec<(&Value, usize)> = Vec::new();
+    let mut next = Some((value, 1usize));
+    while let Some((value, level)) = next.take().or_else(|| pending.pop()) {
+        match value {
+            Value::Array(items) if !items.is_empty() => {
+                if level >= levels {
+                    return false;
+                }
+                pending.extend(
+                    items
+                        .iter()
+                        .filter(|v| is_container(v))
+                        .map(|v| (v, level + 1)),
+                );
+            }
+            Value::Object(map) if !map.is_empty() => {
+                if level >= levels {
+                    return false;
+                }
+                pending.extend(
+                    map.values()
+                        .filter(|v| is_container(v))
+                        .map(|v| (v, level + 1)),
+                );
+            }
+            _ => {}
+        }
+    }
+    true
+}
+
 /// A copy of `value`, made without recursing.
 pub fn clone(value: &Value) -> Value {
     enum Frame<'a> {
@@ -64,6 +116,9 @@ pub fn clone(value: &Value) -> Value {
     }
 
     fn open(value: &Value, key: Option<String>) -> Result<Frame<'_>, Value> {
+        if nests_within(value, SHALLOW) {
+            return Err(value.clone());
+        }
         match value {
             Value::Array(items) if !items.is_empty() => Ok(Frame::Array {
                 items: items.iter(),
@@ -81,13 +136,9 @@ pub fn clone(value: &Value) -> Value {
         }
     }
 
-    // Scalars and containers of scalars: `Value::clone` recurses one level.
-    let flat = match value {
-        Value::Array(items) => !items.iter().any(is_container),
-        Value::Object(map) => !map.values().any(is_container),
-        _ => true,
-    };
-    if flat {
+    // A value of a few levels: `Value::clone`, which recurses a few times
+    // (and copies each map's hash table rather than hashing its keys again).
+    if nests_within(value, SHALLOW) {
         return value.clone();
     }
     let mut stack = match open(value, None) {
@@ -234,6 +285,47 @@ mod tests {
         }
         assert!(js_equal(&json!([1, {"x": 2}]), &json!([1.0, {"x": 2.0}])));
         assert!(!js_equal(&json!(1), &json!(2.0)));
+    }
+
+    #[test]
+    fn nests_within_agrees_with_depth() {
+        let values = [
+            json!(1),
+            json!([]),
+            json!({}),
+            json!([1]),
+            json!({"a": [1, {"b": {}}]}),
+            json!({"a": [1, {"b": {"c": 2}}]}),
+            json!([[[[]]]]),
+        ];
+        for value in values {
+            for levels in 1..6 {
+                assert_eq!(
+                    nests_within(&value, levels),
+                    depth(&value) <= levels,
+                    "{value} within {levels}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn values_left_to_serde_json_fit_a_small_stack() {
+        let mut value = json!("leaf");
+        for _ in 1..SHALLOW {
+            value = Value::Array(vec![value]);
+        }
+        assert_eq!(depth(&value), SHALLOW);
+        let handle = std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(move || {
+                let copy = clone(&value);
+                assert!(equal(&copy, &value));
+                drop(copy);
+                drop(value);
+            })
+            .unwrap();
+        handle.join().unwrap();
     }
 
     #[test]

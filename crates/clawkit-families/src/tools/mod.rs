@@ -12,7 +12,9 @@
 //!
 //! A normalizer takes a schema and returns a [`Normalized`]: the schema to
 //! send, and a [`SchemaChange`] for each keyword it removed, added,
-//! rewrote, inlined or flattened, with the JSON pointer of the place. An
+//! rewrote, inlined or flattened, with the JSON pointer of the place
+//! ([`gemini::normalize_owned`] takes the schema by value and cleans it in
+//! place, for a caller that no longer needs it). An
 //! inspector returns the places the wire would reject, as OpenClaw's
 //! diagnostics write them (`<tool>.parameters.properties.<name>.<keyword>`).
 //!

@@ -116,12 +116,14 @@ impl<'a> Paths<'a> {
     }
 }
 
-fn push_pointer_token(out: &mut String, token: &str) {
-    out.push('/');
-    if !token.contains(['~', '/']) {
+pub(crate) fn push_pointer_token(out: &mut String, token: &str) {
+    if !token.as_bytes().iter().any(|&b| b == b'~' || b == b'/') {
+        out.reserve(token.len() + 1);
+        out.push_str("/");
         out.push_str(token);
         return;
     }
+    out.push('/');
     for c in token.chars() {
         match c {
             '~' => out.push_str("~0"),
@@ -173,7 +175,7 @@ impl<'a> Recorder<'a> {
 
 /// A keyword's name, without an allocation for the keywords changes are
 /// usually about.
-fn keyword_name(keyword: &str) -> Cow<'static, str> {
+pub(crate) fn keyword_name(keyword: &str) -> Cow<'static, str> {
     let known: &'static str = match keyword {
         "$comment" => "$comment",
         "$defs" => "$defs",
