@@ -119,7 +119,7 @@ impl<'a> Paths<'a> {
 pub(crate) fn push_pointer_token(out: &mut String, token: &str) {
     if !token.as_bytes().iter().any(|&b| b == b'~' || b == b'/') {
         out.reserve(token.len() + 1);
-        out.push_str("/");
+        out.push('/');
         out.push_str(token);
         return;
     }
