@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use crate::input::{InputError, Problem, read_json};
+use crate::input::{InputError, read_json};
 
 /// The flag naming the file, for messages.
 const FLAG: &str = "--history";
@@ -18,15 +18,15 @@ pub(crate) type History = clawkit_server::openai::ChatMessages;
 pub(crate) fn read(file: &Path) -> Result<History, InputError> {
     let document = read_json(FLAG, file)?;
     clawkit_server::openai::messages_from_json(&document).map_err(|error| {
-        let problem = match error {
-            clawkit_server::Error::InvalidRequest { pointer, message } => {
-                Problem { pointer, message }
-            }
-            other => Problem {
-                pointer: String::new(),
-                message: other.to_string(),
-            },
+        let (pointer, problem) = match error {
+            clawkit_server::Error::InvalidRequest { pointer, message } => (pointer, message),
+            other => (String::new(), other.to_string()),
         };
-        problem.in_file(FLAG, file)
+        InputError::Invalid {
+            flag: FLAG,
+            file: file.to_owned(),
+            pointer,
+            problem,
+        }
     })
 }

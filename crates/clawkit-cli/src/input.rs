@@ -5,6 +5,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use clawkit_core::json_input::location;
 use serde_json::Value;
 
 /// The largest input file read (images in a history are inline base64).
@@ -46,7 +47,7 @@ pub(crate) enum InputError {
         column: usize,
     },
     /// The JSON does not have the expected shape.
-    #[error("{flag} {}: {}: {}", file.display(), Located(pointer), problem)]
+    #[error("{flag} {}: {}: {}", file.display(), location(pointer), problem)]
     Invalid {
         /// The flag (or argument) naming the file.
         flag: &'static str,
@@ -59,72 +60,28 @@ pub(crate) enum InputError {
     },
 }
 
-/// `at /1/role`, or `at the top level` for the whole document.
-struct Located<'a>(&'a str);
-
-impl std::fmt::Display for Located<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.0.is_empty() {
-            f.write_str("at the top level")
-        } else {
-            write!(f, "at {}", self.0)
-        }
-    }
-}
-
 /// A problem at a pointer, before the file it is in is known.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Problem {
-    /// RFC 6901 pointer.
-    pub(crate) pointer: String,
-    /// What is wrong.
-    pub(crate) message: String,
+pub(crate) use clawkit_core::json_input::Misplaced as Problem;
+pub(crate) use clawkit_core::json_input::{
+    JsonPointer as Pointer, expect_array as array, expect_object as object, optional_string,
+    required_string, value_kind as kind,
+};
+
+/// Puts a [`Problem`] in the file it was found in.
+pub(crate) trait InFile {
+    /// The error for this problem in `file`, named by `flag`.
+    fn in_file(self, flag: &'static str, file: &Path) -> InputError;
 }
 
-impl Problem {
-    /// `message` at `pointer`.
-    pub(crate) fn at(pointer: &Pointer, message: impl Into<String>) -> Self {
-        Problem {
-            pointer: pointer.to_string(),
-            message: message.into(),
-        }
-    }
-
-    /// The error for this problem in `file`.
-    pub(crate) fn in_file(self, flag: &'static str, file: &Path) -> InputError {
+impl InFile for Problem {
+    fn in_file(self, flag: &'static str, file: &Path) -> InputError {
+        let (pointer, problem) = self.into_parts();
         InputError::Invalid {
             flag,
             file: file.to_owned(),
-            pointer: self.pointer,
-            problem: self.message,
+            pointer,
+            problem,
         }
-    }
-}
-
-/// An RFC 6901 pointer being walked down a document.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Pointer(Vec<String>);
-
-impl Pointer {
-    /// The pointer to the whole document.
-    pub(crate) fn root() -> Self {
-        Pointer::default()
-    }
-
-    /// This pointer, one member or index further.
-    pub(crate) fn join(&self, segment: impl ToString) -> Self {
-        let mut segments = self.0.clone();
-        segments.push(segment.to_string());
-        Pointer(segments)
-    }
-}
-
-impl std::fmt::Display for Pointer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for segment in &self.0 {
-            write!(f, "/{}", segment.replace('~', "~0").replace('/', "~1"))?;
-        }
-        Ok(())
     }
 }
 
@@ -164,91 +121,9 @@ pub(crate) fn read_json(flag: &'static str, file: &Path) -> Result<Value, InputE
     })
 }
 
-/// What kind of JSON value `value` is, for messages (never the value itself).
-pub(crate) fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// The object at `pointer`, or what it is instead.
-pub(crate) fn object<'a>(
-    value: &'a Value,
-    pointer: &Pointer,
-    what: &str,
-) -> Result<&'a serde_json::Map<String, Value>, Problem> {
-    value.as_object().ok_or_else(|| {
-        Problem::at(
-            pointer,
-            format!("expected {what} (an object), found {}", kind(value)),
-        )
-    })
-}
-
-/// The array at `pointer`, or what it is instead.
-pub(crate) fn array<'a>(
-    value: &'a Value,
-    pointer: &Pointer,
-    what: &str,
-) -> Result<&'a [Value], Problem> {
-    value.as_array().map(Vec::as_slice).ok_or_else(|| {
-        Problem::at(
-            pointer,
-            format!("expected {what} (an array), found {}", kind(value)),
-        )
-    })
-}
-
-/// The member `key` of `object`: a string, absent (or null) as `None`.
-pub(crate) fn optional_string<'a>(
-    object: &'a serde_json::Map<String, Value>,
-    key: &str,
-    pointer: &Pointer,
-) -> Result<Option<&'a str>, Problem> {
-    match object.get(key) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(text)) => Ok(Some(text)),
-        Some(other) => Err(Problem::at(
-            &pointer.join(key),
-            format!("expected a string, found {}", kind(other)),
-        )),
-    }
-}
-
-/// The member `key` of `object`: a string that is not empty.
-pub(crate) fn required_string<'a>(
-    object: &'a serde_json::Map<String, Value>,
-    key: &str,
-    pointer: &Pointer,
-) -> Result<&'a str, Problem> {
-    match optional_string(object, key, pointer)? {
-        Some(text) if !text.trim().is_empty() => Ok(text),
-        Some(_) => Err(Problem::at(
-            &pointer.join(key),
-            "expected a non-empty string, found an empty string",
-        )),
-        None => Err(Problem::at(
-            &pointer.join(key),
-            format!("missing \"{key}\" (a non-empty string)"),
-        )),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn pointers_escape_their_segments() {
-        let pointer = Pointer::root().join(2).join("a/b~c");
-        assert_eq!(pointer.to_string(), "/2/a~1b~0c");
-        assert_eq!(Pointer::root().to_string(), "");
-    }
 
     #[test]
     fn errors_name_the_flag_the_file_and_the_place() {

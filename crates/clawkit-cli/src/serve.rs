@@ -21,7 +21,7 @@ use clawkit_server::{Gateway, GatewayLimits, Server};
 use serde_json::{Map, Value};
 use url::Url;
 
-use crate::input::{InputError, Pointer, Problem, kind, object, read_json};
+use crate::input::{InFile, InputError, Pointer, Problem, kind, object, read_json};
 use crate::plugin_dir::{self, Failure};
 use crate::runtime::{Plugins, runtime};
 
@@ -176,13 +176,12 @@ fn gateway(args: &ServeArgs, plugins: &Plugins) -> ExitCode {
     for (provider, url, at) in &config.base_urls {
         if !known.contains(&provider.as_str()) {
             let file = args.config.as_deref().unwrap_or(Path::new(""));
-            return usage(
-                Problem {
-                    pointer: at.clone(),
-                    message: format!("unknown provider (serving: {})", known.join(", ")),
-                }
-                .in_file(CONFIG_FLAG, file),
-            );
+            return usage(InputError::Invalid {
+                flag: CONFIG_FLAG,
+                file: file.to_owned(),
+                pointer: at.clone(),
+                problem: format!("unknown provider (serving: {})", known.join(", ")),
+            });
         }
         gateway = gateway.with_base_url(provider, url.clone());
     }
@@ -361,7 +360,7 @@ mod tests {
 
     fn problem(document: Value) -> (String, String) {
         let problem = parse_config(&document).unwrap_err();
-        (problem.pointer, problem.message)
+        problem.into_parts()
     }
 
     #[test]

@@ -13,7 +13,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::input::{
-    InputError, Pointer, Problem, array, kind, object, optional_string, read_json, required_string,
+    InFile, InputError, Pointer, Problem, array, kind, object, optional_string, read_json,
+    required_string,
 };
 use crate::runtime::{Plugins, block_on, runtime};
 
@@ -401,11 +402,7 @@ mod tests {
     #[test]
     fn malformed_tools_name_their_pointer() {
         let cases = [
-            (
-                json!({}),
-                "",
-                "expected an array of tools (an array), found an object",
-            ),
+            (json!({}), "", "expected an array of tools (an array), found an object"),
             (
                 json!(["x"]),
                 "/0",
@@ -450,7 +447,7 @@ mod tests {
         for (document, pointer, message) in cases {
             let problem = parse(&document).unwrap_err();
             assert_eq!(
-                (problem.pointer.as_str(), problem.message.as_str()),
+                (problem.pointer(), problem.message()),
                 (pointer, message),
                 "{document}"
             );

@@ -111,6 +111,7 @@ mod env;
 mod error;
 mod event;
 mod hooks;
+pub mod json_input;
 mod macros;
 mod model;
 mod output_text;

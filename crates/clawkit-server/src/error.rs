@@ -5,7 +5,7 @@
 
 use std::net::SocketAddr;
 
-use crate::openai::Located;
+use clawkit_core::json_input::location;
 
 /// Why the gateway could not listen or stopped serving, or why messages
 /// could not be mapped.
@@ -43,7 +43,7 @@ pub enum Error {
     /// not have OpenAI's shape. Displayed as `at /0/role: unknown role
     /// (…)` (`at the top level: …` for the whole document); the message
     /// says what kind of value was found there, never the value.
-    #[error("{}: {message}", Located(pointer))]
+    #[error("{}: {message}", location(pointer))]
     InvalidRequest {
         /// The RFC 6901 pointer to the offending value (`""`: the whole
         /// document).

@@ -3,6 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use axum::Router;
 use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
 use tokio::sync::{oneshot, watch};
@@ -61,10 +62,29 @@ impl Server {
     /// Serves `gateway` on a listener bound by the caller. Needs a Tokio
     /// runtime with I/O and timers.
     pub fn serve(gateway: &Gateway, listener: TcpListener) -> Result<Server, Error> {
-        let addr = listener.local_addr().map_err(Error::LocalAddr)?;
         let (closing, watching) = watch::channel(false);
-        let (graceful, stop) = oneshot::channel::<()>();
         let app = gateway.router_with(watching).fallback(no_route);
+        Server::start(app, listener, closing)
+    }
+
+    /// Serves any axum `router` the way a gateway is served (TCP_NODELAY,
+    /// graceful [`shutdown`](Self::shutdown)): for an app that is not a
+    /// [`Gateway`], such as the custom-runtime reference orchestrator, or a
+    /// gateway's [`router`](Gateway::router) nested in a larger app. Such
+    /// a router's requests are not told of a shutdown; those still running
+    /// after the grace are cut. Needs a Tokio runtime with I/O and timers.
+    pub fn serve_router(router: Router, listener: TcpListener) -> Result<Server, Error> {
+        let (closing, _) = watch::channel(false);
+        Server::start(router, listener, closing)
+    }
+
+    fn start(
+        app: Router,
+        listener: TcpListener,
+        closing: watch::Sender<bool>,
+    ) -> Result<Server, Error> {
+        let addr = listener.local_addr().map_err(Error::LocalAddr)?;
+        let (graceful, stop) = oneshot::channel::<()>();
         // A stream is many small writes: without TCP_NODELAY each waits for
         // the client's delayed ACK (~40 ms a chunk on Linux).
         let listener = listener.tap_io(|tcp| {

@@ -79,7 +79,9 @@ impl StreamFn for Chat {
 }
 
 /// Where Claw3D's routing fields come from: extra params (`--param
-/// role=coder`), else the session key `agent:<role>:…`.
+/// role=coder`), else the session key `agent:<role>:…` when the caller
+/// gave one; with neither, no role is sent and the runtime routes by the
+/// model.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Routing {
     pub(crate) role: Option<String>,
@@ -101,20 +103,23 @@ impl Routing {
                 .map(str::to_owned)
         };
         let explicit_role = param("role");
-        let session_key = request
+        let given_key = request
             .options
             .session_id
             .clone()
-            .or_else(|| param("session_id"))
-            .unwrap_or_else(|| {
-                format!("agent:{}:main", explicit_role.as_deref().unwrap_or("main"))
-            });
-        let role = explicit_role.or_else(|| {
-            session_key
+            .or_else(|| param("session_id"));
+        // The role in a session key the caller gave; a key made up here
+        // names no role, so the runtime routes by the model.
+        let role = explicit_role.clone().or_else(|| {
+            given_key
+                .as_deref()?
                 .strip_prefix("agent:")
                 .and_then(|rest| rest.split(':').next())
                 .filter(|role| !role.is_empty())
                 .map(str::to_owned)
+        });
+        let session_key = given_key.unwrap_or_else(|| {
+            format!("agent:{}:main", explicit_role.as_deref().unwrap_or("main"))
         });
         Routing {
             lane: param("lane"),
@@ -714,9 +719,10 @@ mod tests {
         let mut plain = request();
         assert_eq!(
             Routing::of(&plain),
-            // Claw3D's default: the agent `main`, whose role is `main`.
+            // Claw3D's default session key; no role: the runtime routes
+            // by the model.
             Routing {
-                role: Some("main".into()),
+                role: None,
                 lane: None,
                 session_key: "agent:main:main".into(),
                 conversation_id: "agent:main:main".into()

@@ -40,11 +40,10 @@ mod worker;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::Duration;
 
 use clawkit_core::{Env, Runtime};
 use clawkit_http::{BuiltinTransports, HttpClient};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 
 pub use self::config::{
     LaneConfig, OrchestratorConfig, RoleConfig, RuntimeInfo, WorkerConfig, WorkerKind,
@@ -152,28 +151,20 @@ impl Orchestrator {
     /// Fails when called outside a tokio runtime, or when the listener has
     /// no local address.
     pub fn serve(&self, listener: tokio::net::TcpListener) -> Result<Server, CustomRuntimeError> {
-        let local_addr = listener
-            .local_addr()
-            .map_err(|e| CustomRuntimeError::Serve {
-                message: "the listener has no local address".to_owned(),
-                source: Some(e),
-            })?;
-        let handle =
-            tokio::runtime::Handle::try_current().map_err(|_| CustomRuntimeError::Serve {
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(CustomRuntimeError::Serve {
                 message: "serve must be called inside a tokio runtime".to_owned(),
                 source: None,
+            });
+        }
+        let inner =
+            clawkit_server::Server::serve_router(self.router(), listener).map_err(|error| {
+                CustomRuntimeError::Serve {
+                    message: error.to_string(),
+                    source: None,
+                }
             })?;
-        let (stop, stopped) = oneshot::channel::<()>();
-        let serving = axum::serve(listener, self.router()).with_graceful_shutdown(async move {
-            // A send or a dropped sender: either way, stop.
-            let _ = stopped.await;
-        });
-        let task = handle.spawn(std::future::IntoFuture::into_future(serving));
-        Ok(Server {
-            local_addr,
-            stop: Some(stop),
-            task: Some(task),
-        })
+        Ok(Server { inner: Some(inner) })
     }
 
     /// Marks worker `worker` failing: the requests routed to it get a 503
@@ -195,53 +186,59 @@ impl Orchestrator {
     }
 }
 
-/// A running orchestrator server.
+/// A running orchestrator server: a [`clawkit_server::Server`] serving
+/// the boundary's router, so `clawkit serve` and `clawkit serve --runtime`
+/// listen, answer and stop the same way.
 #[derive(Debug)]
 pub struct Server {
-    local_addr: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
-    task: Option<JoinHandle<std::io::Result<()>>>,
+    inner: Option<clawkit_server::Server>,
 }
 
 impl Server {
+    /// How long [`shutdown`](Self::shutdown) and a drop let the requests
+    /// in flight finish.
+    pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);
+
     /// The address it listens on (the real port when bound to port 0).
     pub fn local_addr(&self) -> SocketAddr {
-        self.local_addr
+        match &self.inner {
+            Some(inner) => inner.local_addr(),
+            None => SocketAddr::from(([127, 0, 0, 1], 0)),
+        }
     }
 
     /// `http://<local_addr>`.
     pub fn url(&self) -> String {
-        format!("http://{}", self.local_addr)
+        format!("http://{}", self.local_addr())
     }
 
-    /// Stops accepting connections, lets the requests in flight finish,
-    /// and waits for that.
+    /// Stops accepting connections, lets the requests in flight finish
+    /// (for at most [`SHUTDOWN_GRACE`](Self::SHUTDOWN_GRACE)), and waits
+    /// for that.
     pub async fn shutdown(mut self) -> Result<(), CustomRuntimeError> {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        let Some(task) = self.task.take() else {
+        let Some(inner) = self.inner.take() else {
             return Ok(());
         };
-        match task.await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(CustomRuntimeError::Serve {
-                message: "serving failed".to_owned(),
-                source: Some(e),
-            }),
-            Err(e) => Err(CustomRuntimeError::Serve {
-                message: format!("the server task ended abnormally: {e}"),
+        inner
+            .shutdown(Self::SHUTDOWN_GRACE)
+            .await
+            .map_err(|error| CustomRuntimeError::Serve {
+                message: error.to_string(),
                 source: None,
-            }),
-        }
+            })
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        // Graceful: in-flight requests finish in the background.
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+        // Graceful: in-flight requests finish in the background, when a
+        // runtime is still there to run them.
+        if let Some(inner) = self.inner.take()
+            && let Ok(handle) = tokio::runtime::Handle::try_current()
+        {
+            handle.spawn(async move {
+                let _ = inner.shutdown(Server::SHUTDOWN_GRACE).await;
+            });
         }
     }
 }

@@ -16,7 +16,10 @@ use clawkit_core::{ContentBlock, Message};
 use serde_json::Value;
 
 use super::RequestError;
-use super::json::{Pointer, array, kind, object, optional_string, required_string};
+use clawkit_core::json_input::{
+    JsonPointer as Pointer, expect_array as array, expect_object as object, optional_string,
+    required_string, value_kind as kind,
+};
 
 /// OpenAI-style chat messages as clawkit takes them: the system prompt's
 /// parts apart, every other message in order.

@@ -7,8 +7,11 @@ use clawkit_core::{Context, ModelApi, ThinkingLevel, Tool, TurnRequest};
 use serde_json::{Map, Value, json};
 
 use super::RequestError;
-use super::json::{Pointer, array, kind, object, optional_string, required_string};
 use super::messages::{ChatMessages, parse_at};
+use clawkit_core::json_input::{
+    JsonPointer as Pointer, expect_array as array, expect_object as object, optional_string,
+    required_string, value_kind as kind,
+};
 
 /// What the gateway reads of a `POST /v1/chat/completions` body; every
 /// other member is ignored.

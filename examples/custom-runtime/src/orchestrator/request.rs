@@ -4,7 +4,8 @@
 //! counts as absent, `model` may be missing, and consecutive user messages
 //! are fine (Claw3D sends them after a failed turn).
 
-use clawkit_core::{Context, Message};
+use clawkit_core::{ContentBlock, Context, Message};
+use clawkit_server::openai::messages_from_json;
 use serde_json::Value;
 
 use super::wire::ApiError;
@@ -36,7 +37,7 @@ pub(super) struct CompletionRequest {
 pub(super) fn chat(body: &Value) -> Result<CompletionRequest, ApiError> {
     let object = object(body)?;
     let messages = match object.get("messages") {
-        Some(Value::Array(messages)) if !messages.is_empty() => messages,
+        Some(messages @ Value::Array(items)) if !items.is_empty() => messages,
         Some(Value::Array(_)) => {
             return Err(ApiError::bad_request(
                 "invalid_messages",
@@ -119,67 +120,47 @@ fn common(body: &Value, context: Context, prompt: String) -> CompletionRequest {
     }
 }
 
-/// OpenAI chat messages onto a clawkit [`Context`], minimally: `system`
-/// and `developer` become the system prompt, `user` and `assistant`
-/// messages with string or text-part content become messages, anything
-/// else (tool calls and results, images) is left out. The second value is
-/// the last user message's text.
-///
-/// This is the one place the orchestrator reads OpenAI messages; a full
-/// parser (tools, images, reasoning) can replace it without touching the
-/// rest.
-fn to_context(messages: &[Value]) -> Result<(Context, String), ApiError> {
-    let mut system: Vec<String> = Vec::new();
+/// OpenAI chat messages onto a clawkit [`Context`], with the mapping
+/// `clawkit serve` and `clawkit chat --history` use
+/// ([`messages_from_json`]): the system and developer messages become the
+/// system prompt; user, assistant and tool messages (text, images, tool
+/// calls and results, reasoning) become clawkit messages. The second value
+/// is the last user message's text (what the scripted worker answers).
+fn to_context(messages: &Value) -> Result<(Context, String), ApiError> {
+    let mapped = messages_from_json(messages).map_err(|error| {
+        let pointer = error.pointer().unwrap_or("");
+        let message = match &error {
+            clawkit_server::Error::InvalidRequest { message, .. } => message.as_str(),
+            _ => "not a list of chat messages",
+        };
+        ApiError::bad_request(
+            "invalid_messages",
+            format!("at /messages{pointer}: {message}"),
+        )
+    })?;
+    let prompt = mapped
+        .messages
+        .iter()
+        .rev()
+        .find_map(|message| match message {
+            Message::User { content } => Some(
+                content
+                    .iter()
+                    .filter_map(|block| match block {
+                        ContentBlock::Text { text } => Some(text.as_str()),
+                        _ => None,
+                    })
+                    .collect::<String>(),
+            ),
+            _ => None,
+        })
+        .unwrap_or_default();
     let mut context = Context::default();
-    let mut prompt = String::new();
-    for (i, message) in messages.iter().enumerate() {
-        let role = message.get("role").and_then(Value::as_str).ok_or_else(|| {
-            ApiError::bad_request(
-                "invalid_messages",
-                format!("messages[{i}].role: a string is required"),
-            )
-        })?;
-        let content = content_text(message.get("content")).ok_or_else(|| {
-            ApiError::bad_request(
-                "invalid_messages",
-                format!("messages[{i}].content: a string or an array of text parts is required"),
-            )
-        })?;
-        match role {
-            "system" | "developer" => system.push(content),
-            "user" => {
-                prompt.clone_from(&content);
-                context.messages.push(Message::user(content));
-            }
-            "assistant" if !content.is_empty() => {
-                context.messages.push(Message::assistant(content));
-            }
-            _ => {}
-        }
-    }
-    if !system.is_empty() {
-        context.system_prompt = Some(system.join("\n\n"));
+    context.messages = mapped.messages;
+    if !mapped.system.is_empty() {
+        context.system_prompt = Some(mapped.system.join("\n\n"));
     }
     Ok((context, prompt))
-}
-
-/// The text of a message's content: a string, or the text parts of an
-/// array joined; `null` or absent is empty.
-fn content_text(content: Option<&Value>) -> Option<String> {
-    match content {
-        None | Some(Value::Null) => Some(String::new()),
-        Some(Value::String(text)) => Some(text.clone()),
-        Some(Value::Array(parts)) => Some(
-            parts
-                .iter()
-                .filter_map(|part| match part {
-                    Value::String(text) => Some(text.as_str()),
-                    other => other.get("text").and_then(Value::as_str),
-                })
-                .collect(),
-        ),
-        Some(_) => None,
-    }
 }
 
 /// `prompt`: a string, or an array of strings joined by newlines.
@@ -236,25 +217,37 @@ mod tests {
     }
 
     #[test]
-    fn openai_messages_map_minimally() {
-        let (context, prompt) = to_context(&[
-            json!({"role": "system", "content": "Be brief."}),
-            json!({"role": "developer", "content": [{"type": "text", "text": "Really."}]}),
-            json!({"role": "user", "content": [{"type": "text", "text": "part1 "}, "part2", {"type": "image_url"}]}),
-            json!({"role": "assistant", "content": null, "tool_calls": []}),
-            json!({"role": "tool", "content": "42", "tool_call_id": "c"}),
-        ])
+    fn openai_messages_map_as_the_gateway_maps_them() {
+        let (context, prompt) = to_context(&json!([
+            {"role": "system", "content": "Be brief."},
+            {"role": "developer", "content": [{"type": "text", "text": "Really."}]},
+            {"role": "user", "content": [{"type": "text", "text": "part1 "}, {"type": "text", "text": "part2"}]},
+            {"role": "assistant", "content": null, "tool_calls": [{"id": "c", "type": "function",
+                "function": {"name": "add", "arguments": "{\"a\":40,\"b\":2}"}}]},
+            {"role": "tool", "content": "42", "tool_call_id": "c"},
+        ]))
         .unwrap();
         assert_eq!(
             context.system_prompt.as_deref(),
             Some("Be brief.\n\nReally.")
         );
-        assert_eq!(context.messages, [Message::user("part1 part2")]);
+        assert_eq!(context.messages.len(), 3);
+        assert!(matches!(
+            &context.messages[1],
+            Message::Assistant { content, .. }
+                if matches!(&content[0], ContentBlock::ToolCall { name, .. } if name == "add")
+        ));
+        assert!(matches!(
+            &context.messages[2],
+            Message::ToolResult { tool_name, .. } if tool_name == "add"
+        ));
         assert_eq!(prompt, "part1 part2");
-        let bad = to_context(&[json!({"role": "user", "content": 3})]).unwrap_err();
-        assert_eq!(
-            bad.message,
-            "messages[0].content: a string or an array of text parts is required"
+        let bad = to_context(&json!([{"role": "user", "content": 3}])).unwrap_err();
+        assert_eq!(bad.status.as_u16(), 400);
+        assert!(
+            bad.message.starts_with("at /messages/0/content: "),
+            "{}",
+            bad.message
         );
     }
 

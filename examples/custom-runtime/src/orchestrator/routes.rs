@@ -105,14 +105,7 @@ async fn chat(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let request = match read_json(&shared, &headers, body).await {
-        Ok(body) => request::chat(&body),
-        Err(error) => Err(error),
-    };
-    match request {
-        Ok(request) => complete(shared, id.0, Shape::Chat, request).await,
-        Err(error) => error.into_response(),
-    }
+    answer(shared, id, headers, body, Shape::Chat, request::chat).await
 }
 
 async fn completions(
@@ -121,12 +114,32 @@ async fn completions(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    answer(
+        shared,
+        id,
+        headers,
+        body,
+        Shape::Completion,
+        request::completion,
+    )
+    .await
+}
+
+/// Reads the body, parses it with `parse` and answers in `shape`.
+async fn answer(
+    shared: Arc<Shared>,
+    id: RequestId,
+    headers: HeaderMap,
+    body: Body,
+    shape: Shape,
+    parse: fn(&Value) -> Result<CompletionRequest, ApiError>,
+) -> Response {
     let request = match read_json(&shared, &headers, body).await {
-        Ok(body) => request::completion(&body),
+        Ok(body) => parse(&body),
         Err(error) => Err(error),
     };
     match request {
-        Ok(request) => complete(shared, id.0, Shape::Completion, request).await,
+        Ok(request) => complete(shared, id.0, shape, request).await,
         Err(error) => error.into_response(),
     }
 }

@@ -118,13 +118,26 @@ async fn claw3d_bodies_are_accepted_as_they_are() {
             "/v1/chat/completions",
             &json!({"messages": [
                 {"role": "system", "content": "Be brief."},
-                {"role": "user", "content": [{"type": "text", "text": "part1 "}, "part2"]}
+                {"role": "user", "content": [{"type": "text", "text": "part1 "}, {"type": "text", "text": "part2"}]}
             ]}),
         )
         .await;
     assert_eq!(
         answer.body["choices"][0]["message"]["content"],
         "Main (scripted) heard: part1 part2"
+    );
+    // A message that is not OpenAI's shape is a 400 naming where.
+    let answer = running
+        .post(
+            "/v1/chat/completions",
+            &json!({"messages": [{"role": "user", "content": ["part1"]}]}),
+        )
+        .await;
+    assert_eq!(answer.status, 400, "{}", answer.text);
+    let message = answer.body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("at /messages/0/content/0: "),
+        "{message}"
     );
 }
 

@@ -268,3 +268,186 @@ async fn the_readme_demo_tells_the_whole_story() {
         assert!(out.contains(expected), "missing {expected:?} in:\n{out}");
     }
 }
+
+/// A provider whose runtime URL comes from its config (`baseUrl`), not the
+/// environment, keeping sessions in `sessions`.
+fn configured_runtime(url: &str, sessions: &std::path::Path) -> clawkit_core::Runtime {
+    let base = url.parse().unwrap();
+    clawkit_core::Runtime::builder()
+        .config(clawkit_core::Config::new().with_provider(
+            "custom",
+            clawkit_core::ProviderConfig::new(base, clawkit_core::ModelApi::OpenAiCompletions),
+        ))
+        .transports(clawkit_http::BuiltinTransports::new(
+            clawkit_http::HttpClient::new().unwrap(),
+        ))
+        .plugin(
+            custom_runtime::plugin_with(
+                custom_runtime::CustomRuntimeOptions::default().session_dir(sessions),
+            )
+            .unwrap(),
+        )
+        .build()
+        .unwrap()
+}
+
+fn answer_text(events: &[StreamEvent]) -> String {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            StreamEvent::TextDelta { text, .. } => Some(text.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Uses the path that backs `capability` on the runtime at `url` and
+/// checks it works; `described` is what the probe made of the runtime.
+pub(crate) async fn exercise(
+    capability: Capability,
+    url: &str,
+    described: &custom_runtime::client::RuntimeDescription,
+    dir: &std::path::Path,
+) {
+    let client = RuntimeClient::new(runtime_url(url, None).unwrap(), None).unwrap();
+    let model = described
+        .models
+        .first()
+        .cloned()
+        .unwrap_or_else(|| "any".to_owned());
+    match capability {
+        Capability::Agents => {
+            assert!(!described.identities.is_empty());
+            for identity in &described.identities {
+                let text = client
+                    .completion(None, "who are you?", Some(&identity.role))
+                    .await
+                    .unwrap();
+                assert!(
+                    text.starts_with(&identity.name),
+                    "{} answered {text:?}",
+                    identity.name
+                );
+            }
+        }
+        Capability::Sessions => {
+            let key = "agent:main:capabilities";
+            let first = configured_runtime(url, dir);
+            turn(
+                &first,
+                TurnRequest::prompt(format!("custom/{model}"), "remember 7").session_id(key),
+            )
+            .await;
+            drop(first);
+            let second = configured_runtime(url, dir);
+            let events = turn(
+                &second,
+                TurnRequest::prompt(format!("custom/{model}"), "what was it?").session_id(key),
+            )
+            .await;
+            assert_eq!(runtime_event(&events, "session.activity")["turns"], 2);
+        }
+        Capability::Chat => {
+            let events = turn(
+                &configured_runtime(url, dir),
+                TurnRequest::prompt(format!("custom/{model}"), "hello"),
+            )
+            .await;
+            assert!(
+                matches!(events.last(), Some(StreamEvent::Done { .. })),
+                "{events:?}"
+            );
+            assert!(!answer_text(&events).is_empty());
+        }
+        Capability::Streaming => {
+            let events = turn(
+                &configured_runtime(url, dir),
+                TurnRequest::prompt(format!("custom/{model}"), "stream a few words"),
+            )
+            .await;
+            let deltas = events
+                .iter()
+                .filter(|e| matches!(e, StreamEvent::TextDelta { .. }))
+                .count();
+            assert!(deltas > 1, "one delta is not a stream: {events:?}");
+        }
+        Capability::AgentRoles => {
+            let runtime = configured_runtime(url, dir);
+            let mut selected = Vec::new();
+            for identity in described.identities.iter().take(2) {
+                let events = turn(
+                    &runtime,
+                    TurnRequest::prompt(format!("custom/{model}"), "route me")
+                        .session_id(format!("agent:{}:main", identity.id)),
+                )
+                .await;
+                let route = &runtime_event(&events, "chat.final")["route"];
+                selected.push(route["selectedRole"].as_str().unwrap().to_owned());
+            }
+            assert_eq!(selected.len(), 2);
+            assert_ne!(selected[0], selected[1], "two roles, one route");
+        }
+        Capability::Models => {
+            assert!(!described.models.is_empty());
+            let runtime = configured_runtime(url, dir);
+            for id in &described.models {
+                let events = turn(
+                    &runtime,
+                    TurnRequest::prompt(format!("custom/{id}"), "which model?"),
+                )
+                .await;
+                assert_eq!(
+                    runtime_event(&events, "chat.final")["route"]["resolvedModel"],
+                    id.as_str()
+                );
+            }
+        }
+        Capability::Completions => {
+            let text = client.completion(None, "complete me", None).await.unwrap();
+            assert!(!text.is_empty());
+        }
+        Capability::ContractedCompletions => {
+            let contract = json!({"type": "object", "required": ["ok"],
+                "properties": {"ok": {"type": "boolean"}}});
+            let answer = client
+                .contracted_completion(&ContractRequest::new(r#"answer {"ok": true}"#, contract))
+                .await
+                .unwrap();
+            assert_eq!(answer.output, json!({"ok": true}));
+        }
+        Capability::Config => {
+            // The provider reaches the runtime with the URL of its config
+            // alone (no CUSTOM_RUNTIME_URL).
+            let events = turn(
+                &configured_runtime(url, dir),
+                TurnRequest::prompt(format!("custom/{model}"), "configured?"),
+            )
+            .await;
+            assert!(
+                matches!(events.last(), Some(StreamEvent::Done { .. })),
+                "{events:?}"
+            );
+        }
+        other => panic!("{other:?} is claimed and has no path test here"),
+    }
+}
+
+#[tokio::test]
+async fn every_capability_claimed_has_a_working_path() {
+    let (_, server) = start(OrchestratorConfig::demo()).await;
+    let dir = scratch("capabilities");
+    let probe = client(&server).probe().await;
+    // As the provider describes it: with a session store, URL configured.
+    let described = custom_runtime::client::RuntimeDescription::from_probe(&probe, true, true);
+    assert!(described.capabilities.contains(&Capability::Sessions));
+    assert_eq!(
+        described.capabilities.len(),
+        9,
+        "{:?}",
+        described.capabilities
+    );
+    for capability in described.capabilities.clone() {
+        exercise(capability, &server.url(), &described, &dir).await;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -212,6 +212,18 @@ async fn a_minimal_runtime_shrinks_the_profile_to_what_answered() {
         error.to_string(),
         "the custom runtime has no POST /v1/contracted-completions endpoint"
     );
+    // What is claimed works, with a session store too.
+    let dir = scratch("minimal-capabilities");
+    let probe = client.probe().await;
+    let described = custom_runtime::client::RuntimeDescription::from_probe(&probe, true, true);
+    assert_eq!(
+        described.capabilities,
+        [Capability::Sessions, Capability::Chat, Capability::Config]
+    );
+    for capability in described.capabilities.clone() {
+        live::exercise(capability, &url, &described, &dir).await;
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[tokio::test]
