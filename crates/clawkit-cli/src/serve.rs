@@ -62,6 +62,20 @@ pub(crate) struct ServeArgs {
     /// repeatable.
     #[arg(long, value_name = "DIR")]
     plugin: Vec<PathBuf>,
+    /// Send PROVIDER's requests to URL instead of its own endpoint (as
+    /// `providers.<id>.baseUrl` in --config does); repeatable.
+    #[arg(
+        long = "base-url",
+        value_name = "PROVIDER=URL",
+        conflicts_with = "runtime"
+    )]
+    base_urls: Vec<String>,
+    /// Run as a host's sidecar (what `clawkit pack` starts): each request
+    /// brings its provider key (`Authorization: Bearer …`; a request
+    /// without one gets 401), and the server stops when its stdin closes,
+    /// so it never outlives the process that started it.
+    #[arg(long, conflicts_with = "runtime")]
+    sidecar: bool,
 }
 
 /// What `--config` sets.
@@ -172,7 +186,14 @@ fn gateway(args: &ServeArgs, plugins: &Plugins) -> ExitCode {
     let known = runtime.provider_ids();
     let mut gateway = Gateway::new(Arc::clone(&runtime))
         .with_limits(config.limits.clone())
+        .with_request_keys(args.sidecar)
         .on_request(|log| eprintln!("clawkit: {log}"));
+    for given in &args.base_urls {
+        match base_url_flag(given, &known) {
+            Ok((provider, url)) => gateway = gateway.with_base_url(&provider, url),
+            Err(message) => return usage(format!("--base-url: {message}")),
+        }
+    }
     for (provider, url, at) in &config.base_urls {
         if !known.contains(&provider.as_str()) {
             let file = args.config.as_deref().unwrap_or(Path::new(""));
@@ -189,10 +210,31 @@ fn gateway(args: &ServeArgs, plugins: &Plugins) -> ExitCode {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start: {e}"))
-        .and_then(|tokio| tokio.block_on(serve(&gateway, addr, known.len())));
+        .and_then(|tokio| tokio.block_on(serve(&gateway, addr, known.len(), args.sidecar)));
     match served {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => failure(message),
+    }
+}
+
+/// `PROVIDER=URL`: a served provider and an http(s) URL. The message
+/// never repeats the URL (it may carry credentials).
+fn base_url_flag(given: &str, known: &[&str]) -> Result<(String, Url), String> {
+    let (provider, url) = given
+        .split_once('=')
+        .ok_or("expected PROVIDER=URL (such as ollama=http://gpu-box:11434/v1)")?;
+    let provider = normalize_provider_id(provider);
+    if !known.contains(&provider.as_str()) {
+        return Err(format!(
+            "unknown provider {provider:?} (serving: {})",
+            known.join(", ")
+        ));
+    }
+    match Url::parse(url.trim()) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.has_host() => {
+            Ok((provider, url))
+        }
+        _ => Err(format!("{provider}: not an http(s) URL")),
     }
 }
 
@@ -212,7 +254,12 @@ fn check_addr(addr: &str) -> Result<(), String> {
 
 /// Listens, says where on stdout, serves until Ctrl-C or SIGTERM, then
 /// stops gracefully.
-async fn serve(gateway: &Gateway, addr: &str, providers: usize) -> Result<(), String> {
+async fn serve(
+    gateway: &Gateway,
+    addr: &str,
+    providers: usize,
+    sidecar: bool,
+) -> Result<(), String> {
     let server = Server::bind(gateway, addr)
         .await
         .map_err(|e| e.to_string())?;
@@ -224,12 +271,42 @@ async fn serve(gateway: &Gateway, addr: &str, providers: usize) -> Result<(), St
     eprintln!(
         "clawkit: serving {providers} providers: POST {url}/v1/chat/completions, GET {url}/v1/models (Ctrl-C to stop)"
     );
-    let why = stop_signal().await;
+    let why = if sidecar {
+        tokio::select! {
+            why = stop_signal() => why,
+            () = stdin_closed() => "stdin closed",
+        }
+    } else {
+        stop_signal().await
+    };
     eprintln!("clawkit: {why}: stopping");
     server
         .shutdown(SHUTDOWN_GRACE)
         .await
         .map_err(|e| e.to_string())
+}
+
+/// Resolves when stdin reaches its end or fails: the process that started
+/// a sidecar (and holds the other end of its stdin) has gone.
+async fn stdin_closed() {
+    let (closed, wait) = tokio::sync::oneshot::channel::<()>();
+    let reader = std::thread::Builder::new()
+        .name("stdin-watch".to_owned())
+        .spawn(move || {
+            let mut sink = [0_u8; 512];
+            let mut stdin = std::io::stdin().lock();
+            while let Ok(read) = std::io::Read::read(&mut stdin, &mut sink) {
+                if read == 0 {
+                    break;
+                }
+            }
+            let _ = closed.send(());
+        });
+    if reader.is_err() {
+        // No thread to watch with: only a signal stops the server.
+        std::future::pending::<()>().await;
+    }
+    let _ = wait.await;
 }
 
 /// Waits for Ctrl-C (SIGINT) or, on Unix, SIGTERM; says which.

@@ -402,7 +402,11 @@ mod tests {
     #[test]
     fn malformed_tools_name_their_pointer() {
         let cases = [
-            (json!({}), "", "expected an array of tools (an array), found an object"),
+            (
+                json!({}),
+                "",
+                "expected an array of tools (an array), found an object",
+            ),
             (
                 json!(["x"]),
                 "/0",

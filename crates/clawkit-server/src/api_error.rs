@@ -5,8 +5,8 @@
 //! | --- | --- | --- | --- |
 //! | body not JSON, or not a chat completion request | 400 | `invalid_request_error` | `invalid_request` (`param`: the JSON pointer) |
 //! | body over the limit | 413 | `invalid_request_error` | `request_too_large` |
-//! | unknown provider or model | 404 | `invalid_request_error` | `model_not_found` (`param`: `/model`) |
-//! | no API key | 401 | `authentication_error` | `missing_api_key` |
+//! | unknown provider (also in a `/providers/{id}/…` path) or model | 404 | `invalid_request_error` | `model_not_found` (`param`: `/model`) |
+//! | no API key (from the environment, or from the request with [`Gateway::with_request_keys`](crate::Gateway::with_request_keys)) | 401 | `authentication_error` | `missing_api_key` |
 //! | too many turns at once | 429 | `rate_limit_error` | `concurrency_limit_exceeded` |
 //! | the request took too long | 504 | `timeout_error` | `timeout` |
 //! | its body took too long to arrive | 408 | `timeout_error` | `timeout` |
@@ -179,8 +179,29 @@ impl ApiError {
             "invalid_request_error",
             "unknown_url",
             format!(
-                "no route for {path} (this gateway serves POST /v1/chat/completions and GET /v1/models)"
+                "no route for {path} (this gateway serves POST /v1/chat/completions and GET /v1/models, also under /providers/<id>)"
             ),
+        )
+    }
+
+    /// A `/providers/{provider}/…` path naming a provider not served.
+    pub(crate) fn unknown_provider(provider: &str) -> Self {
+        let shown: String = provider.chars().take(64).collect();
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "invalid_request_error",
+            "model_not_found",
+            format!("unknown provider {shown:?}"),
+        )
+    }
+
+    /// A gateway that takes keys from requests got none.
+    pub(crate) fn missing_request_key() -> Self {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "authentication_error",
+            "missing_api_key",
+            "this gateway takes the provider's key from each request: send it as \"Authorization: Bearer <key>\"",
         )
     }
 

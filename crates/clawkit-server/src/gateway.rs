@@ -8,12 +8,13 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use clawkit_core::{
-    Cancellation, Catalog, ErrorKind, Runtime, StreamEvent, Turn, normalize_provider_id,
+    ApiKey, AuthRequest, Cancellation, Catalog, ErrorKind, Runtime, StreamEvent, Turn,
+    normalize_provider_id,
 };
 use futures::StreamExt;
 use serde_json::{Value, json};
@@ -61,6 +62,7 @@ pub struct Gateway {
     base_urls: Vec<(String, Url)>,
     catalog_ttl: Duration,
     log: Option<Arc<LogFn>>,
+    request_keys: bool,
 }
 
 impl fmt::Debug for Gateway {
@@ -77,6 +79,7 @@ impl fmt::Debug for Gateway {
                     .collect::<Vec<_>>(),
             )
             .field("catalog_ttl", &self.catalog_ttl)
+            .field("request_keys", &self.request_keys)
             .finish_non_exhaustive()
     }
 }
@@ -94,7 +97,20 @@ impl Gateway {
             base_urls: Vec::new(),
             catalog_ttl: Self::DEFAULT_CATALOG_TTL,
             log: None,
+            request_keys: false,
         }
+    }
+
+    /// Takes each chat completion's provider key from the request itself
+    /// (`Authorization: Bearer …`, else `x-api-key`) instead of the
+    /// environment: a request without one is refused with `401
+    /// missing_api_key`. This is how a host that resolves keys itself
+    /// (OpenClaw, with a plugin packed by `clawkit pack`) hands them over:
+    /// per request, never in argv or a file. The key is used for that one
+    /// turn and never logged.
+    pub fn with_request_keys(mut self, on: bool) -> Self {
+        self.request_keys = on;
+        self
     }
 
     /// Its limits.
@@ -160,6 +176,11 @@ impl Gateway {
         Router::new()
             .route("/v1/chat/completions", post(chat_completions))
             .route("/v1/models", get(models))
+            .route(
+                "/providers/{provider}/v1/chat/completions",
+                post(provider_chat_completions),
+            )
+            .route("/providers/{provider}/v1/models", get(provider_models))
             .with_state(state)
     }
 }
@@ -326,13 +347,32 @@ impl Record {
 
 /// `POST /v1/chat/completions`.
 async fn chat_completions(State(state): State<Arc<Shared>>, request: Request) -> Response {
+    answer_completion(state, None, request).await
+}
+
+/// `POST /providers/{provider}/v1/chat/completions`: `model` is one of
+/// `provider`'s model ids, bare (`acme-large`) or in full
+/// (`acme-ai/acme-large`); the answer names it as the client did.
+async fn provider_chat_completions(
+    State(state): State<Arc<Shared>>,
+    Path(provider): Path<String>,
+    request: Request,
+) -> Response {
+    answer_completion(state, Some(provider), request).await
+}
+
+async fn answer_completion(
+    state: Arc<Shared>,
+    scope: Option<String>,
+    request: Request,
+) -> Response {
     let mut record = Record {
         started: Instant::now(),
         model: None,
         stream: false,
         request_id: None,
     };
-    match completion(&state, request, &mut record).await {
+    match completion(&state, scope.as_deref(), request, &mut record).await {
         Ok(Answer::Whole(response, outcome)) => {
             state.log(record.finish(response.status(), &outcome));
             response
@@ -372,12 +412,53 @@ async fn read_body(body: Body, limit: usize) -> Result<Bytes, ApiError> {
     Ok(Bytes::from(bytes))
 }
 
+/// The key a request carries for its provider: `Authorization: Bearer
+/// …`, else `x-api-key`.
+fn request_key(headers: &axum::http::HeaderMap) -> Option<ApiKey> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, token) = v.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+        });
+    let key = bearer.or_else(|| {
+        headers
+            .get("x-api-key")
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    })?;
+    (!key.is_empty()).then(|| ApiKey::new(key))
+}
+
+/// `model` as a model of `provider`: `provider/model` unless it already
+/// names `provider`.
+fn scoped_model(provider: &str, model: &str) -> String {
+    match model.split_once('/') {
+        Some((prefix, _)) if normalize_provider_id(prefix) == normalize_provider_id(provider) => {
+            model.to_owned()
+        }
+        _ => format!("{provider}/{model}"),
+    }
+}
+
 async fn completion(
     state: &Arc<Shared>,
+    scope: Option<&str>,
     request: Request,
     record: &mut Record,
 ) -> Result<Answer, ApiError> {
     let limits = &state.gateway.limits;
+    if let Some(provider) = scope
+        && state.gateway.runtime.provider(provider).is_none()
+    {
+        return Err(ApiError::unknown_provider(provider));
+    }
+    let key = if state.gateway.request_keys {
+        Some(request_key(request.headers()).ok_or_else(ApiError::missing_request_key)?)
+    } else {
+        None
+    };
     let declared = request
         .headers()
         .get(header::CONTENT_LENGTH)
@@ -395,8 +476,12 @@ async fn completion(
     .map_err(|_| ApiError::body_timeout(limits.request_timeout()))??;
     let document: Value = serde_json::from_slice(&body).map_err(|e| ApiError::not_json(&e))?;
     drop(body);
-    let chat = ChatRequest::parse(&document).map_err(ApiError::bad_request)?;
+    let mut chat = ChatRequest::parse(&document).map_err(ApiError::bad_request)?;
     drop(document);
+    let client_model = chat.model.clone();
+    if let Some(provider) = scope {
+        chat.model = scoped_model(provider, &chat.model);
+    }
     record.model = Some(chat.model.clone());
     record.stream = chat.stream;
     let permit = Arc::clone(&state.streams)
@@ -425,6 +510,9 @@ async fn completion(
         if let Some(url) = state.base_url_for(&chat.model) {
             turn = turn.base_url(url);
         }
+        if let Some(key) = key {
+            turn = turn.auth(AuthRequest::with_key(key));
+        }
         let mut turn = runtime
             .stream(turn)
             .await
@@ -448,7 +536,7 @@ async fn completion(
     if let StreamEvent::Start { request_id, .. } = &first {
         record.request_id.clone_from(request_id);
     }
-    let meta = Meta::new(&chat.model);
+    let meta = Meta::new(&client_model);
     if chat.stream {
         let hold_arguments = !runtime.text_transforms_for(&label).output.is_empty();
         let encoder = ChunkEncoder::new(meta, chat.include_usage, hold_arguments);
@@ -653,6 +741,28 @@ async fn models(State(state): State<Arc<Shared>>) -> Response {
         request_id: None,
         outcome: "ok".to_owned(),
     });
+    ([(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+/// `GET /providers/{provider}/v1/models`: `provider`'s rows, with bare ids.
+async fn provider_models(
+    State(state): State<Arc<Shared>>,
+    Path(provider): Path<String>,
+) -> Response {
+    if state.gateway.runtime.provider(&provider).is_none() {
+        return ApiError::unknown_provider(&provider).into_response();
+    }
+    let wanted = normalize_provider_id(&provider);
+    let catalog = state.catalog().await;
+    let data: Vec<Value> = catalog
+        .rows()
+        .into_iter()
+        .filter(|(owner, _, _)| normalize_provider_id(owner) == wanted)
+        .map(|(owner, model, _)| {
+            json!({"id": model.id, "object": "model", "created": 0, "owned_by": owner})
+        })
+        .collect();
+    let body = json!({"object": "list", "data": data}).to_string();
     ([(header::CONTENT_TYPE, "application/json")], body).into_response()
 }
 

@@ -207,3 +207,80 @@ fn serve_has_help() {
     }
     assert!(stdout(&clawkit(&["--help"])).contains("serve"));
 }
+
+#[test]
+fn a_sidecar_wants_a_key_per_request_and_stops_when_its_stdin_closes() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_clawkit"))
+        .args([
+            "serve",
+            "--sidecar",
+            "--addr",
+            "127.0.0.1:0",
+            "--base-url",
+            "acme-ai=http://127.0.0.1:9/v1",
+        ])
+        .env_clear()
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let addr = first
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("first line: {first:?}"))
+        .to_owned();
+    let (status, body) = get(&addr, "/providers/acme-ai/v1/models");
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"id\":\"acme-large\""), "{body}");
+
+    // A chat completion without a key is refused before anything is sent.
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    let request = r#"{"model":"acme-large","messages":[{"role":"user","content":"hi"}]}"#;
+    write!(
+        stream,
+        "POST /providers/acme-ai/v1/chat/completions HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{request}",
+        request.len()
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 401"), "{response}");
+    assert!(response.contains("missing_api_key"), "{response}");
+
+    // The host goes away: its end of stdin closes, the sidecar stops.
+    drop(child.stdin.take());
+    let status = wait(&mut child, Duration::from_secs(20));
+    assert_eq!(status.code(), Some(0));
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(err.contains("stdin closed: stopping"), "{err}");
+}
+
+#[test]
+fn a_bad_base_url_flag_is_a_usage_error_that_keeps_the_url_to_itself() {
+    for (given, says) in [
+        ("acme-ai", "expected PROVIDER=URL"),
+        (
+            "nobody=http://127.0.0.1:9/v1",
+            "unknown provider \"nobody\"",
+        ),
+        (
+            "acme-ai=ftp://user:hunter2@host/v1",
+            "acme-ai: not an http(s) URL",
+        ),
+    ] {
+        let output = clawkit(&["serve", "--base-url", given]);
+        assert_eq!(output.status.code(), Some(2), "{given}");
+        let err = stderr(&output);
+        assert!(err.contains(says), "{given}: {err}");
+        assert!(!err.contains("hunter2"), "{err}");
+    }
+}

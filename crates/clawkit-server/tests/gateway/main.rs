@@ -9,6 +9,7 @@ mod chat;
 mod errors;
 mod models;
 mod roundtrip;
+mod sidecar;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
