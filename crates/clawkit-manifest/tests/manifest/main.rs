@@ -13,7 +13,8 @@ mod schema;
 
 use clawkit_manifest::Diagnostics;
 
-/// One line per diagnostic: `severity line:column pointer message`.
+/// One line per diagnostic: `severity line:column pointer message`, the
+/// severity of OpenClaw's own errors written `error[openclaw]`.
 pub(crate) fn lines(diagnostics: &Diagnostics) -> String {
     diagnostics
         .iter()
@@ -23,9 +24,14 @@ pub(crate) fn lines(diagnostics: &Diagnostics) -> String {
             } else {
                 &d.pointer
             };
+            let severity = if d.is_openclaw() {
+                format!("{}[openclaw]", d.severity)
+            } else {
+                d.severity.to_string()
+            };
             format!(
-                "{} {}:{} {} — {}",
-                d.severity, d.line, d.column, pointer, d.message
+                "{severity} {}:{} {} — {}",
+                d.line, d.column, pointer, d.message
             )
         })
         .collect::<Vec<_>>()
