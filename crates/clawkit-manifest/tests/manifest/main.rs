@@ -5,6 +5,7 @@
 mod config;
 mod corpus;
 mod edge_cases;
+mod openclaw_parity;
 mod package;
 mod plugin_folder;
 mod properties;
