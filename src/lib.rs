@@ -53,8 +53,8 @@ pub mod prelude {
         BuiltinTransports, HttpClient, HttpConfig, HttpError, RetryPolicy, transport_for,
     };
     pub use clawkit_manifest::{
-        CheckOptions, ConfigValidator, Diagnostic, Diagnostics, ManifestError, PackageManifest,
-        PluginCheck, PluginManifest, Severity, check_plugin,
+        CheckOptions, ConfigValidator, Diagnostic, DiagnosticSource, Diagnostics, ManifestError,
+        PackageManifest, PluginCheck, PluginManifest, Severity, check_plugin,
     };
 }
 

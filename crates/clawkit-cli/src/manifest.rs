@@ -17,8 +17,11 @@ use crate::EXIT_USAGE;
 pub(crate) enum ManifestCommand {
     /// Check a plugin folder or manifest file, and its package.json.
     ///
-    /// Exit status: 0 valid (warnings allowed), 1 invalid (including a folder
-    /// without openclaw.plugin.json), 2 usage error or PATH does not exist.
+    /// Errors OpenClaw 2026.9.6 itself reports are marked `error[openclaw]`
+    /// (OpenClaw refuses to load the plugin); the others are clawkit's
+    /// stricter lints. Exit status: 0 valid (warnings allowed), 1 invalid
+    /// (any error, OpenClaw's or clawkit's; including a folder without
+    /// openclaw.plugin.json), 2 usage error or PATH does not exist.
     Check(CheckArgs),
     /// Print the JSON Schema of openclaw.plugin.json.
     Schema(SchemaArgs),
@@ -28,10 +31,11 @@ pub(crate) enum ManifestCommand {
 pub(crate) struct CheckArgs {
     /// A plugin folder, or a manifest file.
     path: PathBuf,
-    /// Print {"valid": …, "diagnostics": […]} on stdout instead of a report on stderr.
+    /// Print {"valid": …, "loads": …, "diagnostics": […]} on stdout instead of a report on stderr.
     #[arg(long)]
     json: bool,
-    /// Treat ClawHub publication requirements (openclaw.compat, openclaw.build) as errors.
+    /// Treat ClawHub publication requirements (openclaw.compat, openclaw.build) as errors,
+    /// and check that every openclaw.extensions entry file exists.
     #[arg(long)]
     publish: bool,
     /// Also validate this plugin config file (JSON or JSON5) against the manifest's configSchema.
@@ -55,7 +59,10 @@ pub(crate) fn run(command: ManifestCommand) -> ExitCode {
 
 #[derive(Serialize)]
 struct CheckOutput<'a> {
+    /// clawkit's verdict: OpenClaw loads it and no error at all.
     valid: bool,
+    /// OpenClaw 2026.9.6's verdict on openclaw.plugin.json alone.
+    loads: bool,
     diagnostics: &'a Diagnostics,
 }
 
@@ -82,9 +89,11 @@ fn check(args: &CheckArgs) -> ExitCode {
         }
     }
     let valid = check.is_valid();
+    let loads = check.loads();
     if args.json {
         let output = CheckOutput {
             valid,
+            loads,
             diagnostics: &check.diagnostics,
         };
         match serde_json::to_string_pretty(&output) {
@@ -102,7 +111,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         }
         let file = check.manifest_file.display().to_string();
         let id = check.manifest.as_ref().map(|m| m.id.as_str());
-        println!("{}", summary(&file, valid, &check.diagnostics, id));
+        println!("{}", summary(&file, valid, loads, &check.diagnostics, id));
     }
     if valid {
         ExitCode::SUCCESS
@@ -123,7 +132,15 @@ fn read_config(path: &std::path::Path) -> Result<Vec<u8>, ExitCode> {
     Ok(bytes)
 }
 
-fn summary(file: &str, valid: bool, diagnostics: &Diagnostics, id: Option<&str>) -> String {
+/// `valid: plugin "id" in FILE (N errors, M warnings)`, or `invalid: FILE
+/// (…)` followed by whether OpenClaw loads the manifest anyway.
+fn summary(
+    file: &str,
+    valid: bool,
+    loads: bool,
+    diagnostics: &Diagnostics,
+    id: Option<&str>,
+) -> String {
     let errors = diagnostics.errors().count();
     let warnings = diagnostics.warnings().count();
     let counts = format!(
@@ -131,9 +148,12 @@ fn summary(file: &str, valid: bool, diagnostics: &Diagnostics, id: Option<&str>)
         plural(errors, "error"),
         plural(warnings, "warning")
     );
-    match (valid, id) {
-        (true, Some(id)) => format!("valid: plugin \"{id}\" in {file} ({counts})"),
-        _ => format!("invalid: {file} ({counts})"),
+    match (valid, loads, id) {
+        (true, _, Some(id)) => format!("valid: plugin \"{id}\" in {file} ({counts})"),
+        (_, true, _) => {
+            format!("invalid: {file} ({counts}); OpenClaw would still load the manifest")
+        }
+        _ => format!("invalid: {file} ({counts}); OpenClaw refuses to load the manifest"),
     }
 }
 

@@ -86,16 +86,22 @@ impl ConfigValidator {
     /// Parses a config file (JSON or JSON5) and checks it, with line and column
     /// for every violation; `file` names the source in diagnostics.
     pub fn check_source(&self, bytes: &[u8], file: &str) -> Diagnostics {
-        let (document, mut diagnostics) =
-            match source::parse_document(bytes, file, "config", crate::MAX_MANIFEST_BYTES, || {
+        let (document, mut diagnostics) = match source::parse_document(
+            bytes,
+            file,
+            "config",
+            crate::MAX_MANIFEST_BYTES,
+            || {
                 format!(
                     "config file is larger than {} bytes",
                     crate::MAX_MANIFEST_BYTES
                 )
-            }) {
-                Ok(parsed) => parsed,
-                Err(diagnostics) => return diagnostics,
-            };
+            },
+            crate::DiagnosticSource::Clawkit,
+        ) {
+            Ok(parsed) => parsed,
+            Err(diagnostics) => return diagnostics,
+        };
         let mut cx = Collector::new(file, Some(&document));
         for violation in self.violations(&document.value) {
             cx.error(

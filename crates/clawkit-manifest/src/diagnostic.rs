@@ -28,10 +28,34 @@ impl fmt::Display for Severity {
     }
 }
 
+/// Whose rule a [`Diagnostic`] enforces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum DiagnosticSource {
+    /// OpenClaw's own: OpenClaw 2026.9.6 reports this itself, in these words
+    /// (clawkit may add an explanation after `; `). In `openclaw.plugin.json`
+    /// such an error means OpenClaw refuses to load the plugin.
+    #[serde(rename = "openclaw")]
+    OpenClaw,
+    /// clawkit's own lint: OpenClaw does not report it (it loads the
+    /// manifest, perhaps dropping or ignoring what is reported).
+    Clawkit,
+}
+
+impl fmt::Display for DiagnosticSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            DiagnosticSource::OpenClaw => "openclaw",
+            DiagnosticSource::Clawkit => "clawkit",
+        })
+    }
+}
+
 /// One problem in one file, with its location.
 ///
 /// Serializes to the shape `clawkit manifest check --json` prints:
-/// `{"severity", "file", "pointer", "line", "column", "message"}`.
+/// `{"severity", "file", "pointer", "line", "column", "message", "source"}`.
 ///
 /// ```
 /// use clawkit_manifest::{PluginManifest, Severity};
@@ -42,6 +66,7 @@ impl fmt::Display for Severity {
 /// assert_eq!(problem.message, "plugin manifest requires configSchema");
 /// assert_eq!(problem.pointer, "/configSchema");
 /// assert_eq!((problem.line, problem.column), (1, 1));
+/// assert_eq!(problem.source, clawkit_manifest::DiagnosticSource::OpenClaw);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
@@ -58,13 +83,15 @@ pub struct Diagnostic {
     pub column: u32,
     /// What is wrong, in one lower-case line.
     pub message: String,
+    /// Whose rule this is: OpenClaw's (in its words) or a clawkit lint.
+    pub source: DiagnosticSource,
     /// The source line, for rendering.
     #[serde(skip)]
     source_line: Option<String>,
 }
 
 impl Diagnostic {
-    /// A problem about a file as a whole (it is missing, unreadable, too large).
+    /// A clawkit problem about a file as a whole (it is unreadable, too large).
     pub fn for_file(
         severity: Severity,
         file: impl Into<String>,
@@ -77,13 +104,35 @@ impl Diagnostic {
             line: Position::START.line,
             column: Position::START.column,
             message: message.into(),
+            source: DiagnosticSource::Clawkit,
             source_line: None,
         }
+    }
+
+    /// The same problem, attributed to `source`.
+    pub fn with_source(mut self, source: DiagnosticSource) -> Self {
+        self.source = source;
+        self
     }
 
     /// Whether this is an [`Severity::Error`].
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
+    }
+
+    /// Whether OpenClaw itself reports this (see [`DiagnosticSource::OpenClaw`]).
+    pub fn is_openclaw(&self) -> bool {
+        self.source == DiagnosticSource::OpenClaw
+    }
+
+    /// The severity as rendered: `error[openclaw]` for OpenClaw's own errors,
+    /// otherwise `error` or `warning`.
+    fn label(&self) -> String {
+        if self.is_openclaw() {
+            format!("{}[openclaw]", self.severity)
+        } else {
+            self.severity.to_string()
+        }
     }
 
     /// The position of the problem.
@@ -96,14 +145,16 @@ impl Diagnostic {
 
     /// Renders the problem for a terminal, with the source line and a caret.
     ///
-    /// With `color`, the severity is highlighted with ANSI escapes.
+    /// OpenClaw's own errors are labelled `error[openclaw]`, clawkit's lints
+    /// plain `error` or `warning`. With `color`, the label is highlighted with
+    /// ANSI escapes.
     pub fn render(&self, color: bool) -> String {
         let (paint, reset) = match (color, self.severity) {
             (false, _) => ("", ""),
             (true, Severity::Error) => ("\x1b[1;31m", "\x1b[0m"),
             (true, Severity::Warning) => ("\x1b[1;33m", "\x1b[0m"),
         };
-        let mut out = format!("{paint}{}{reset}: {}\n", self.severity, self.message);
+        let mut out = format!("{paint}{}{reset}: {}\n", self.label(), self.message);
         let gutter = " ".repeat(self.line.to_string().len());
         out.push_str(&format!(
             "{gutter}--> {}:{}:{}",
@@ -133,7 +184,11 @@ impl fmt::Display for Diagnostic {
         write!(
             f,
             "{}:{}:{}: {}: {}",
-            self.file, self.line, self.column, self.severity, self.message
+            self.file,
+            self.line,
+            self.column,
+            self.label(),
+            self.message
         )?;
         if !self.pointer.is_empty() {
             write!(f, " (at {})", self.pointer)?;
@@ -161,6 +216,11 @@ impl Diagnostics {
     /// The errors only.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter().filter(|d| d.is_error())
+    }
+
+    /// Whether any problem is an error OpenClaw itself reports.
+    pub fn has_openclaw_errors(&self) -> bool {
+        self.0.iter().any(|d| d.is_error() && d.is_openclaw())
     }
 
     /// The warnings only.
@@ -251,6 +311,7 @@ pub(crate) struct Collector<'d> {
     diagnostics: Vec<Diagnostic>,
     suppressed: usize,
     suppressed_error: bool,
+    suppressed_openclaw: bool,
     /// Model pointer (source parent + model token) → source pointer.
     aliases: HashMap<String, String>,
     model_pointers: bool,
@@ -266,6 +327,7 @@ impl<'d> Collector<'d> {
             diagnostics: Vec::new(),
             suppressed: 0,
             suppressed_error: false,
+            suppressed_openclaw: false,
             aliases: HashMap::new(),
             model_pointers: false,
         };
@@ -313,6 +375,28 @@ impl<'d> Collector<'d> {
         self.push(Severity::Error, pointer, Anchor::Value, message.into());
     }
 
+    /// One of OpenClaw's own errors, about the value at `pointer`.
+    pub(crate) fn openclaw_error(&mut self, pointer: &str, message: impl Into<String>) {
+        self.push_from(
+            Severity::Error,
+            DiagnosticSource::OpenClaw,
+            pointer,
+            Anchor::Value,
+            message.into(),
+        );
+    }
+
+    /// One of OpenClaw's own errors, about the key of the member at `pointer`.
+    pub(crate) fn openclaw_error_at_key(&mut self, pointer: &str, message: impl Into<String>) {
+        self.push_from(
+            Severity::Error,
+            DiagnosticSource::OpenClaw,
+            pointer,
+            Anchor::Key,
+            message.into(),
+        );
+    }
+
     /// A warning about the value at `pointer`.
     pub(crate) fn warning(&mut self, pointer: &str, message: impl Into<String>) {
         self.push(Severity::Warning, pointer, Anchor::Value, message.into());
@@ -349,11 +433,28 @@ impl<'d> Collector<'d> {
         anchor: Anchor,
         message: String,
     ) {
+        self.push_from(
+            severity,
+            DiagnosticSource::Clawkit,
+            pointer,
+            anchor,
+            message,
+        );
+    }
+
+    pub(crate) fn push_from(
+        &mut self,
+        severity: Severity,
+        source: DiagnosticSource,
+        pointer: &str,
+        anchor: Anchor,
+        message: String,
+    ) {
         let pointer = self.source_pointer(pointer);
         let position = self
             .document
             .map_or(Position::START, |doc| doc.locate(&pointer, anchor));
-        self.push_at(severity, &pointer, position, message);
+        self.push_at_from(severity, source, &pointer, position, message);
     }
 
     pub(crate) fn push_at(
@@ -363,9 +464,28 @@ impl<'d> Collector<'d> {
         position: Position,
         message: String,
     ) {
+        self.push_at_from(
+            severity,
+            DiagnosticSource::Clawkit,
+            pointer,
+            position,
+            message,
+        );
+    }
+
+    pub(crate) fn push_at_from(
+        &mut self,
+        severity: Severity,
+        source: DiagnosticSource,
+        pointer: &str,
+        position: Position,
+        message: String,
+    ) {
         if self.diagnostics.len() >= MAX_DIAGNOSTICS_PER_FILE {
             self.suppressed += 1;
             self.suppressed_error |= severity == Severity::Error;
+            self.suppressed_openclaw |=
+                severity == Severity::Error && source == DiagnosticSource::OpenClaw;
             return;
         }
         let source_line = self
@@ -379,6 +499,7 @@ impl<'d> Collector<'d> {
             line: position.line,
             column: position.column,
             message,
+            source,
             source_line,
         });
     }
@@ -392,14 +513,24 @@ impl<'d> Collector<'d> {
             } else {
                 Severity::Warning
             };
-            self.diagnostics.push(Diagnostic::for_file(
-                severity,
-                self.file.clone(),
-                format!(
-                    "{} more problems were found and not listed (at most {MAX_DIAGNOSTICS_PER_FILE} per file)",
-                    self.suppressed
-                ),
-            ));
+            // The closing note stands for what it hides: OpenClaw's when an
+            // OpenClaw error is among them, so that `loads` stays right.
+            let source = if self.suppressed_openclaw {
+                DiagnosticSource::OpenClaw
+            } else {
+                DiagnosticSource::Clawkit
+            };
+            self.diagnostics.push(
+                Diagnostic::for_file(
+                    severity,
+                    self.file.clone(),
+                    format!(
+                        "{} more problems were found and not listed (at most {MAX_DIAGNOSTICS_PER_FILE} per file)",
+                        self.suppressed
+                    ),
+                )
+                .with_source(source),
+            );
         }
         Diagnostics(self.diagnostics)
     }

@@ -4,10 +4,14 @@
 //! config schema, providers, auth env vars and choices, model catalog, …) and
 //! in the `openclaw` block of its `package.json` (entry points, host
 //! compatibility, build versions). This crate reads both the way OpenClaw
-//! does — JSON5, a 256 KiB cap, the same hard errors in the same words,
-//! lenient normalization elsewhere — and reports every entry OpenClaw would
-//! drop or ignore as a [`Diagnostic`] with file, JSON pointer, line and
-//! column, instead of silence.
+//! 2026.9.6 does — JSON5, a 256 KiB cap, the same hard errors in the same
+//! words, lenient normalization elsewhere — and reports every entry OpenClaw
+//! would drop or ignore as a [`Diagnostic`] with file, JSON pointer, line and
+//! column, instead of silence. Each diagnostic says whose rule it is
+//! ([`DiagnosticSource`]): OpenClaw's own refusals, which decide whether
+//! OpenClaw loads the plugin at all ([`PluginCheck::loads`]), or clawkit's
+//! stricter lints. `scripts/openclaw-parity.sh` holds clawkit against
+//! OpenClaw's loader; `tests/data/openclaw-parity` keeps its verdicts.
 //!
 //! ```
 //! use clawkit_manifest::{PluginManifest, Severity};
@@ -46,6 +50,7 @@ mod error;
 mod json5;
 mod manifest;
 mod model;
+mod openclaw;
 mod package;
 mod plugin;
 mod provider_id;
@@ -54,7 +59,9 @@ mod schema;
 mod source;
 
 pub use config::ConfigValidator;
-pub use diagnostic::{Diagnostic, Diagnostics, MAX_DIAGNOSTICS_PER_FILE, Severity};
+pub use diagnostic::{
+    Diagnostic, DiagnosticSource, Diagnostics, MAX_DIAGNOSTICS_PER_FILE, Severity,
+};
 pub use document::Position;
 pub use error::{ConfigViolation, ManifestError};
 pub use json5::MAX_DEPTH;

@@ -9,14 +9,16 @@ use std::path::Path;
 use serde_json::Value;
 
 use crate::checks;
-use crate::diagnostic::{Collector, Diagnostics, Severity};
+use crate::diagnostic::{Collector, DiagnosticSource, Diagnostics, Severity};
+use crate::document::Document;
 use crate::error::ManifestError;
 use crate::model::{
     AssistantVisibility, AuthAliasTarget, CatalogDiscovery, CatalogModel, CatalogProvider,
     CatalogSuppression, Contracts, ModelCatalog, ModelCost, ModelSupport, OnboardingScope,
     PluginManifest, ProviderAuthChoice, ScopedAuthAlias, Setup, SetupProvider, UiHint,
 };
-use crate::read::{self, Fields};
+use crate::openclaw;
+use crate::read::{self, Fields, js_trim};
 use crate::source;
 
 /// The manifest's file name in a plugin folder.
@@ -25,14 +27,16 @@ pub const MANIFEST_FILE_NAME: &str = "openclaw.plugin.json";
 /// OpenClaw reads at most this many bytes of a manifest (256 KiB).
 pub const MAX_MANIFEST_BYTES: usize = 256 * 1024;
 
-/// Plugin ids OpenClaw keeps for its core.
+/// Plugin ids OpenClaw keeps for its core, in the lower case OpenClaw
+/// compares them in (`Node-MCP` is reserved too).
 pub const RESERVED_PLUGIN_IDS: &[&str] = &["node-mcp"];
 
 /// A parsed value together with every problem found while reading it.
 ///
-/// `value` is `None` when a hard error kept the document from being read at
-/// all; otherwise it is the leniently normalized value, even when other
-/// errors were found (so that tools can show what was understood).
+/// `value` is `None` when OpenClaw would refuse the document (a
+/// [`crate::DiagnosticSource::OpenClaw`] error); otherwise it is the
+/// leniently normalized value, even when clawkit found errors of its own (so
+/// that tools can show what was understood).
 #[derive(Debug, Clone)]
 pub struct Report<T> {
     value: Option<T>,
@@ -44,7 +48,7 @@ impl<T> Report<T> {
         Report { value, diagnostics }
     }
 
-    /// The value, when the document could be read.
+    /// The value, when OpenClaw would read the document.
     pub fn value(&self) -> Option<&T> {
         self.value.as_ref()
     }
@@ -117,17 +121,20 @@ impl PluginManifest {
             file,
             "plugin manifest",
             MAX_MANIFEST_BYTES,
-            too_large_message,
+            || too_large_message(file),
+            DiagnosticSource::OpenClaw,
         ) {
             Ok(parsed) => parsed,
             Err(diagnostics) => return Report::new(None, diagnostics),
         };
         let mut cx = Collector::new(file, Some(&document));
-        let manifest = read_manifest(&mut cx, &document.value).and_then(|read| {
+        let manifest = read_manifest(&mut cx, &document).map(|read| {
             checks::check_manifest(&mut cx, &read.manifest, read.has_config_schema);
-            read.is_loadable().then_some(read.manifest)
+            read.manifest
         });
         diagnostics.extend(cx.finish());
+        // What OpenClaw refuses has no value, whatever clawkit understood.
+        let manifest = manifest.filter(|_| !diagnostics.has_openclaw_errors());
         Report::new(manifest, diagnostics)
     }
 
@@ -144,28 +151,35 @@ impl PluginManifest {
             path.to_path_buf()
         };
         let name = file.display().to_string();
-        match read_manifest_file(&file)? {
-            Some(bytes) => PluginManifest::parse(&bytes, &name).into_result(&name),
-            None => {
-                let mut cx = Collector::new(name.as_str(), None);
-                cx.push_at(
-                    Severity::Error,
-                    "",
-                    crate::Position::START,
-                    too_large_message(),
-                );
+        match open_manifest_file(&file, &name)? {
+            ManifestFile::Bytes(bytes) => PluginManifest::parse(&bytes, &name).into_result(&name),
+            ManifestFile::Refused(message) => {
+                let diagnostic = crate::Diagnostic::for_file(Severity::Error, &name, message)
+                    .with_source(DiagnosticSource::OpenClaw);
                 Err(ManifestError::Invalid {
                     file: name,
-                    diagnostics: cx.finish(),
+                    diagnostics: Diagnostics::from(vec![diagnostic]),
                 })
             }
         }
     }
 }
 
-/// Reads a manifest file with the size cap; `Ok(None)` when it is too large.
-pub(crate) fn read_manifest_file(file: &Path) -> Result<Option<Vec<u8>>, ManifestError> {
-    source::read_capped(file, MAX_MANIFEST_BYTES).map_err(|e| {
+/// A manifest file as OpenClaw opens it.
+pub(crate) enum ManifestFile {
+    /// Its bytes (at most [`MAX_MANIFEST_BYTES`]).
+    Bytes(Vec<u8>),
+    /// OpenClaw refuses to open it; the message says why, in its words.
+    Refused(String),
+}
+
+/// Opens a manifest file the way OpenClaw's plugin-root file reader does: a
+/// symbolic link, anything but a regular file, a file with more than one hard
+/// link or one larger than [`MAX_MANIFEST_BYTES`] is refused. `name` is the
+/// file as named in messages. A file that does not exist (a dangling link
+/// included) is [`ManifestError::NotFound`].
+pub(crate) fn open_manifest_file(file: &Path, name: &str) -> Result<ManifestFile, ManifestError> {
+    let io_error = |e: std::io::Error| {
         if e.kind() == std::io::ErrorKind::NotFound {
             ManifestError::NotFound {
                 path: file.to_path_buf(),
@@ -176,13 +190,54 @@ pub(crate) fn read_manifest_file(file: &Path) -> Result<Option<Vec<u8>>, Manifes
                 source: e,
             }
         }
-    })
+    };
+    let link = std::fs::symlink_metadata(file).map_err(io_error)?;
+    if link.file_type().is_symlink() {
+        // OpenClaw first asks whether the path exists, following the link.
+        std::fs::metadata(file).map_err(io_error)?;
+        return Ok(ManifestFile::Refused(unsafe_path_message(
+            name,
+            "it is a symbolic link, which OpenClaw does not follow",
+        )));
+    }
+    if !link.is_file() {
+        return Ok(ManifestFile::Refused(unsafe_path_message(
+            name,
+            "it is not a regular file",
+        )));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if link.nlink() > 1 {
+            return Ok(ManifestFile::Refused(unsafe_path_message(
+                name,
+                &format!(
+                    "it has {} hard links and OpenClaw refuses a hard-linked manifest",
+                    link.nlink()
+                ),
+            )));
+        }
+    }
+    match source::read_capped(file, MAX_MANIFEST_BYTES).map_err(io_error)? {
+        Some(bytes) => Ok(ManifestFile::Bytes(bytes)),
+        None => Ok(ManifestFile::Refused(too_large_message(name))),
+    }
 }
 
-pub(crate) fn too_large_message() -> String {
-    format!(
-        "plugin manifest is larger than {} KiB ({MAX_MANIFEST_BYTES} bytes); OpenClaw refuses to read it",
-        MAX_MANIFEST_BYTES / 1024
+/// OpenClaw's refusal of a manifest it will not open (`unsafe plugin
+/// manifest path: <file> (validation)`), with clawkit's reason after `; `.
+pub(crate) fn unsafe_path_message(file: &str, reason: &str) -> String {
+    format!("unsafe plugin manifest path: {file} (validation); {reason}")
+}
+
+pub(crate) fn too_large_message(file: &str) -> String {
+    unsafe_path_message(
+        file,
+        &format!(
+            "the file is larger than {} KiB ({MAX_MANIFEST_BYTES} bytes)",
+            MAX_MANIFEST_BYTES / 1024
+        ),
     )
 }
 
@@ -257,47 +312,36 @@ const KNOWN_UNMODELLED: &[&str] = &[
     "videoGenerationProviderMetadata",
 ];
 
-/// A manifest as read, with which of the two required fields were present.
+/// A manifest as read, with whether `configSchema` was an object.
 struct ReadManifest {
     manifest: PluginManifest,
-    has_id: bool,
     has_config_schema: bool,
 }
 
-impl ReadManifest {
-    /// Whether OpenClaw would load it (no hard error on id or configSchema).
-    fn is_loadable(&self) -> bool {
-        self.has_id && self.has_config_schema
-    }
-}
-
-/// The hard errors, then the lenient read of every modelled field. `None`
-/// only when the document is not an object; a manifest missing `id` or
-/// `configSchema` is still read so that every other problem is reported too.
-fn read_manifest(cx: &mut Collector<'_>, root: &Value) -> Option<ReadManifest> {
-    let Value::Object(map) = root else {
-        cx.error("", "plugin manifest must be an object");
+/// OpenClaw's hard errors, then the lenient read of every modelled field.
+/// `None` only when the document is not an object; a manifest OpenClaw
+/// refuses is still read so that every other problem is reported too.
+fn read_manifest(cx: &mut Collector<'_>, document: &Document) -> Option<ReadManifest> {
+    let Value::Object(map) = &document.value else {
+        cx.openclaw_error("", "plugin manifest must be an object");
         return None;
     };
     let mut fields = Fields::new(map, "");
-    let mut has_id = true;
     let mut has_config_schema = true;
 
     let id = match fields.take("id") {
-        Some((Value::String(id), _)) if !id.trim().is_empty() => id.trim().to_owned(),
+        Some((Value::String(id), _)) if !js_trim(id).is_empty() => js_trim(id).to_owned(),
         Some((_, pointer)) => {
-            cx.error(&pointer, "plugin manifest requires id");
-            has_id = false;
+            cx.openclaw_error(&pointer, "plugin manifest requires id");
             String::new()
         }
         None => {
-            cx.error("/id", "plugin manifest requires id");
-            has_id = false;
+            cx.openclaw_error("/id", "plugin manifest requires id");
             String::new()
         }
     };
-    if RESERVED_PLUGIN_IDS.contains(&id.as_str()) {
-        cx.error(
+    if RESERVED_PLUGIN_IDS.contains(&id.to_lowercase().as_str()) {
+        cx.openclaw_error(
             "/id",
             format!("plugin manifest id \"{id}\" is reserved by OpenClaw core"),
         );
@@ -305,16 +349,17 @@ fn read_manifest(cx: &mut Collector<'_>, root: &Value) -> Option<ReadManifest> {
     let config_schema = match fields.take("configSchema") {
         Some((Value::Object(schema), _)) => schema.clone(),
         Some((_, pointer)) => {
-            cx.error(&pointer, "plugin manifest requires configSchema");
+            cx.openclaw_error(&pointer, "plugin manifest requires configSchema");
             has_config_schema = false;
             Default::default()
         }
         None => {
-            cx.error("/configSchema", "plugin manifest requires configSchema");
+            cx.openclaw_error("/configSchema", "plugin manifest requires configSchema");
             has_config_schema = false;
             Default::default()
         }
     };
+    openclaw::check(cx, map, &id, &document.warnings);
 
     let mut manifest = PluginManifest::new(id);
     manifest.config_schema = config_schema;
@@ -352,7 +397,6 @@ fn read_manifest(cx: &mut Collector<'_>, root: &Value) -> Option<ReadManifest> {
 
     Some(ReadManifest {
         manifest,
-        has_id,
         has_config_schema,
     })
 }

@@ -5,8 +5,10 @@ use semver::{Version, VersionReq};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use std::path::Path;
+
 use crate::checks::relative_inside;
-use crate::diagnostic::{Collector, Severity};
+use crate::diagnostic::{Collector, DiagnosticSource, Severity};
 use crate::document::child_pointer;
 use crate::manifest::Report;
 use crate::model::{Extra, PluginManifest};
@@ -124,30 +126,84 @@ impl PackageManifest {
         manifest: Option<&PluginManifest>,
         publish: bool,
     ) -> Report<PackageManifest> {
-        let (document, mut diagnostics) = match source::parse_document(
-            bytes,
-            file,
-            "package.json",
-            MAX_PACKAGE_BYTES,
-            too_large_message,
-        ) {
-            Ok(parsed) => parsed,
-            Err(diagnostics) => return Report::new(None, diagnostics),
-        };
-        let strict_json = serde_json::from_str::<serde::de::IgnoredAny>(&document.text).is_ok();
-        let mut cx = Collector::new(file, Some(&document));
-        if !strict_json {
-            cx.warning(
-                "",
-                "package.json uses JSON5 syntax (comments, trailing commas, …); npm needs strict JSON",
-            );
+        parse_package(bytes, file, manifest, publish, None)
+    }
+}
+
+/// [`PackageManifest::parse`]; with `entries_in`, the package folder, every
+/// `openclaw.extensions` entry must also exist there.
+pub(crate) fn parse_package(
+    bytes: &[u8],
+    file: &str,
+    manifest: Option<&PluginManifest>,
+    publish: bool,
+    entries_in: Option<&Path>,
+) -> Report<PackageManifest> {
+    let (document, mut diagnostics) = match source::parse_document(
+        bytes,
+        file,
+        "package.json",
+        MAX_PACKAGE_BYTES,
+        too_large_message,
+        crate::DiagnosticSource::Clawkit,
+    ) {
+        Ok(parsed) => parsed,
+        Err(diagnostics) => return Report::new(None, diagnostics),
+    };
+    let strict_json = serde_json::from_str::<serde::de::IgnoredAny>(&document.text).is_ok();
+    let mut cx = Collector::new(file, Some(&document));
+    if !strict_json {
+        cx.warning(
+            "",
+            "package.json uses JSON5 syntax (comments, trailing commas, …); npm needs strict JSON",
+        );
+    }
+    let package = read_package(&mut cx, &document.value);
+    if let Some(package) = &package {
+        check_package(&mut cx, package, &document.value, manifest, publish);
+        if let (Some(folder), Some(block)) = (entries_in, &package.openclaw) {
+            check_entries_exist(&mut cx, block, folder);
         }
-        let package = read_package(&mut cx, &document.value);
-        if let Some(package) = &package {
-            check_package(&mut cx, package, &document.value, manifest, publish);
+    }
+    diagnostics.extend(cx.finish());
+    Report::new(package, diagnostics)
+}
+
+/// `openclaw plugins validate`'s `plugin entry not found: ./index.ts` for
+/// every extension entry (inside the package) that does not exist.
+fn check_entries_exist(cx: &mut Collector<'_>, block: &OpenClawPackage, folder: &Path) {
+    for (i, entry) in block.extensions.iter().enumerate() {
+        if relative_inside(entry).is_err() || folder.join(entry).exists() {
+            continue;
         }
-        diagnostics.extend(cx.finish());
-        Report::new(package, diagnostics)
+        cx.push_from(
+            Severity::Error,
+            DiagnosticSource::OpenClaw,
+            &child_pointer("/openclaw/extensions", i),
+            crate::document::Anchor::Value,
+            format!("plugin entry not found: {}", openclaw_relative(entry)),
+        );
+    }
+}
+
+/// An entry as OpenClaw names it: resolved against the package folder, made
+/// relative again, and prefixed with `./` unless it starts with `.`.
+fn openclaw_relative(entry: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in entry.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            part => parts.push(part),
+        }
+    }
+    let relative = parts.join("/");
+    if relative.starts_with('.') {
+        relative
+    } else {
+        format!("./{relative}")
     }
 }
 
@@ -304,12 +360,14 @@ fn check_package(
             format!("\"{version}\" is not a semver version, which npm requires: {e}"),
         );
     }
+    // Lists are compared by their source index from here on.
+    cx.use_model_pointers();
     let Some(block) = &package.openclaw else {
-        cx.error("", "package.json missing openclaw.extensions");
+        cx.openclaw_error("", "package.json missing openclaw.extensions");
         return;
     };
     if block.extensions.is_empty() {
-        cx.error("/openclaw", "package.json missing openclaw.extensions");
+        cx.openclaw_error("/openclaw", "package.json missing openclaw.extensions");
     }
     for (field, entries) in [
         ("extensions", &block.extensions),

@@ -2,9 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::diagnostic::{Diagnostic, Diagnostics, Severity};
+use crate::diagnostic::{Diagnostic, DiagnosticSource, Diagnostics, Severity};
 use crate::error::ManifestError;
-use crate::manifest::{MANIFEST_FILE_NAME, read_manifest_file, too_large_message};
+use crate::manifest::{MANIFEST_FILE_NAME, ManifestFile, open_manifest_file};
 use crate::model::PluginManifest;
 use crate::package::{MAX_PACKAGE_BYTES, PACKAGE_FILE_NAME, PackageManifest};
 use crate::source;
@@ -14,7 +14,8 @@ use crate::source;
 #[non_exhaustive]
 pub struct CheckOptions {
     /// Treat what ClawHub publication requires (`openclaw.compat`,
-    /// `openclaw.build`, package name and version) as errors.
+    /// `openclaw.build`, package name and version) as errors, and check
+    /// that every `openclaw.extensions` entry file exists.
     pub publish: bool,
 }
 
@@ -37,7 +38,7 @@ impl CheckOptions {
 pub struct PluginCheck {
     /// The manifest file that was (or would have been) read.
     pub manifest_file: PathBuf,
-    /// The manifest, when OpenClaw could load it.
+    /// The manifest, when OpenClaw 2026.9.6 would load it.
     pub manifest: Option<PluginManifest>,
     /// `package.json`, when present and readable.
     pub package: Option<PackageManifest>,
@@ -50,6 +51,14 @@ impl PluginCheck {
     /// (warnings are allowed).
     pub fn is_valid(&self) -> bool {
         self.manifest.is_some() && !self.diagnostics.has_errors()
+    }
+
+    /// Whether OpenClaw 2026.9.6's manifest loader accepts the manifest: it
+    /// was found, opened and parsed, and none of OpenClaw's own errors
+    /// ([`DiagnosticSource::OpenClaw`]) is in it. A plugin can load and still
+    /// be invalid because of clawkit's stricter lints.
+    pub fn loads(&self) -> bool {
+        self.manifest.is_some()
     }
 }
 
@@ -92,26 +101,28 @@ pub fn check_plugin(
     let manifest_name = manifest_file.display().to_string();
     let mut diagnostics = Diagnostics::new();
 
-    let manifest = match read_manifest_file(&manifest_file) {
-        Ok(Some(bytes)) => {
+    let manifest = match open_manifest_file(&manifest_file, &manifest_name) {
+        Ok(ManifestFile::Bytes(bytes)) => {
             let (manifest, found) = PluginManifest::parse(&bytes, &manifest_name).into_parts();
             diagnostics.extend(found);
             manifest
         }
-        Ok(None) => {
-            diagnostics.push(Diagnostic::for_file(
-                Severity::Error,
-                &manifest_name,
-                too_large_message(),
-            ));
+        Ok(ManifestFile::Refused(message)) => {
+            diagnostics.push(
+                Diagnostic::for_file(Severity::Error, &manifest_name, message)
+                    .with_source(DiagnosticSource::OpenClaw),
+            );
             None
         }
         Err(ManifestError::NotFound { .. }) => {
-            diagnostics.push(Diagnostic::for_file(
-                Severity::Error,
-                &manifest_name,
-                format!("plugin manifest not found: {manifest_name}"),
-            ));
+            diagnostics.push(
+                Diagnostic::for_file(
+                    Severity::Error,
+                    &manifest_name,
+                    format!("plugin manifest not found: {manifest_name}"),
+                )
+                .with_source(DiagnosticSource::OpenClaw),
+            );
             None
         }
         Err(e) => {
@@ -128,9 +139,15 @@ pub fn check_plugin(
     let package_name = package_file.display().to_string();
     let package = match source::read_capped(&package_file, MAX_PACKAGE_BYTES) {
         Ok(Some(bytes)) => {
-            let (package, found) =
-                PackageManifest::parse(&bytes, &package_name, manifest.as_ref(), options.publish)
-                    .into_parts();
+            let entries = options.publish.then_some(folder.as_path());
+            let (package, found) = crate::package::parse_package(
+                &bytes,
+                &package_name,
+                manifest.as_ref(),
+                options.publish,
+                entries,
+            )
+            .into_parts();
             diagnostics.extend(found);
             package
         }

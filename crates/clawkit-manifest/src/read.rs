@@ -23,11 +23,18 @@ pub(crate) fn kind_of(value: &Value) -> &'static str {
     }
 }
 
+/// `s` trimmed as JavaScript's `String.prototype.trim` does: ECMAScript white
+/// space and line terminators (U+FEFF included, U+0085 not), which is what
+/// OpenClaw's `normalizeOptionalString` removes.
+pub(crate) fn js_trim(s: &str) -> &str {
+    s.trim_matches(crate::json5::is_json5_whitespace)
+}
+
 /// A trimmed, non-empty string, or a warning.
 pub(crate) fn string(cx: &mut Collector<'_>, value: &Value, pointer: &str) -> Option<String> {
     match value {
         Value::String(s) => {
-            let trimmed = s.trim();
+            let trimmed = js_trim(s);
             if trimmed.is_empty() {
                 cx.warning(pointer, "empty string; it is ignored");
                 None
@@ -114,7 +121,7 @@ pub(crate) fn map<T>(
     let mut out = IndexMap::new();
     for (key, item) in object {
         let item_pointer = child_pointer(pointer, key);
-        let trimmed = key.trim();
+        let trimmed = js_trim(key);
         if trimmed.is_empty() {
             cx.warning_at_key(&item_pointer, "empty key; the entry is ignored");
             continue;
@@ -136,7 +143,7 @@ pub(crate) fn one_of<T: Copy>(
 ) -> Option<T> {
     let found = value
         .as_str()
-        .and_then(|s| allowed.iter().find(|(name, _)| *name == s.trim()));
+        .and_then(|s| allowed.iter().find(|(name, _)| *name == js_trim(s)));
     if found.is_none() {
         cx.warning(
             pointer,
@@ -218,7 +225,7 @@ impl<'v> Fields<'v> {
         what: &str,
     ) -> Option<String> {
         match self.take(key) {
-            Some((Value::String(s), _)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+            Some((Value::String(s), _)) if !js_trim(s).is_empty() => Some(js_trim(s).to_owned()),
             Some((value, pointer)) => {
                 let found = match value {
                     Value::String(_) => "an empty string",

@@ -1,4 +1,5 @@
-//! `clawkit manifest check PATH [--json]`: exit 0 valid, 1 invalid, 2 usage.
+//! `clawkit manifest check PATH [--json]`: exit 0 valid, 1 invalid, 2 usage;
+//! `loads` is OpenClaw's verdict, `source` whose rule each diagnostic is.
 
 use std::fs;
 
@@ -33,7 +34,10 @@ fn json_output_has_the_contract_shape() {
     let path = acme_ai();
     let (code, value) = json_output(&["manifest", "check", path.to_str().unwrap(), "--json"]);
     assert_eq!(code, 0);
-    assert_eq!(value, json!({"valid": true, "diagnostics": []}));
+    assert_eq!(
+        value,
+        json!({"valid": true, "loads": true, "diagnostics": []})
+    );
 }
 
 #[test]
@@ -69,9 +73,9 @@ fn a_folder_without_a_manifest_is_invalid() {
     let file = dir.join("openclaw.plugin.json").display().to_string();
     assert_eq!(
         value,
-        json!({"valid": false, "diagnostics": [{
+        json!({"valid": false, "loads": false, "diagnostics": [{
             "severity": "error", "file": file, "pointer": "", "line": 1, "column": 1,
-            "message": format!("plugin manifest not found: {file}")
+            "message": format!("plugin manifest not found: {file}"), "source": "openclaw"
         }]})
     );
 }
@@ -94,7 +98,117 @@ fn errors_are_reported_with_pointer_line_and_column() {
         diagnostic["message"],
         "an auth choice requires a non-empty string \"method\", found an empty string"
     );
-    assert_eq!(value["valid"], false);
+    assert_eq!(diagnostic["source"], "clawkit");
+    // A clawkit lint: OpenClaw would load the manifest and drop the choice.
+    assert_eq!(
+        (value["valid"].clone(), value["loads"].clone()),
+        (json!(false), json!(true))
+    );
+}
+
+#[test]
+fn openclaw_refusals_are_marked_and_loads_is_false() {
+    let dir = temp_dir("refused");
+    let manifest = GOOD.replace(
+        "\"id\": \"acme-ai\",",
+        "\"id\": \"Node-MCP\",\n  \"categories\": [\"robots\"],",
+    );
+    fs::write(dir.join("openclaw.plugin.json"), manifest).unwrap();
+    let (code, value) = json_output(&["manifest", "check", dir.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        (value["valid"].clone(), value["loads"].clone()),
+        (json!(false), json!(false))
+    );
+    let found: Vec<(&str, &str, &str)> = value["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["source"].as_str().unwrap(),
+                d["pointer"].as_str().unwrap(),
+                d["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "openclaw",
+                "/id",
+                "plugin manifest id \"Node-MCP\" is reserved by OpenClaw core"
+            ),
+            (
+                "openclaw",
+                "/categories/0",
+                "invalid plugin manifest categories: contains unknown category \"robots\""
+            ),
+        ]
+    );
+    let output = clawkit(&["manifest", "check", dir.to_str().unwrap()]);
+    let report = stderr(&output).replace(&dir.display().to_string(), "<dir>");
+    insta::assert_snapshot!(report, @r#"
+    error[openclaw]: plugin manifest id "Node-MCP" is reserved by OpenClaw core
+     --> <dir>/openclaw.plugin.json:2:9 (at /id)
+      |
+    2 |   "id": "Node-MCP",
+      |         ^
+
+    error[openclaw]: invalid plugin manifest categories: contains unknown category "robots"
+     --> <dir>/openclaw.plugin.json:3:18 (at /categories/0)
+      |
+    3 |   "categories": ["robots"],
+      |                  ^
+    "#);
+    assert_eq!(
+        stdout(&output).replace(&dir.display().to_string(), "<dir>"),
+        "invalid: <dir>/openclaw.plugin.json (2 errors, 0 warnings); OpenClaw refuses to load the manifest\n"
+    );
+}
+
+#[test]
+fn a_clawkit_error_alone_still_exits_1_but_openclaw_would_load_it() {
+    let dir = temp_dir("lint-only");
+    let manifest = GOOD.replace("\"provider\": \"acme-ai\",", "\"provider\": \"acme-labs\",");
+    fs::write(dir.join("openclaw.plugin.json"), manifest).unwrap();
+    let output = clawkit(&["manifest", "check", dir.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).starts_with("error: auth choice names provider \"acme-labs\""),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(
+        stdout(&output).replace(&dir.display().to_string(), "<dir>"),
+        "invalid: <dir>/openclaw.plugin.json (1 error, 0 warnings); OpenClaw would still load the manifest\n"
+    );
+}
+
+#[test]
+fn nan_and_infinity_are_warnings_as_openclaw_loads_them() {
+    let dir = temp_dir("nan");
+    let manifest = GOOD.replace(
+        "\"configSchema\": {",
+        "\"weights\": [NaN, -Infinity],\n  \"configSchema\": {",
+    );
+    fs::write(dir.join("openclaw.plugin.json"), manifest).unwrap();
+    let (code, value) = json_output(&["manifest", "check", dir.to_str().unwrap(), "--json"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        (value["valid"].clone(), value["loads"].clone()),
+        (json!(true), json!(true))
+    );
+    let nan = &value["diagnostics"][1];
+    assert_eq!(
+        (
+            nan["severity"].as_str(),
+            nan["pointer"].as_str(),
+            nan["source"].as_str()
+        ),
+        (Some("warning"), Some("/weights/0"), Some("clawkit"))
+    );
 }
 
 #[test]
@@ -140,6 +254,45 @@ fn the_human_report_goes_to_stderr() {
     let report = stderr(&output).replace(&dir.display().to_string(), "<dir>");
     insta::assert_snapshot!(report);
     assert!(stdout(&output).starts_with("invalid: "));
+    assert!(
+        stdout(&output)
+            .ends_with("(2 errors, 2 warnings); OpenClaw refuses to load the manifest\n"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+#[test]
+fn publish_reports_the_missing_entry_of_the_example() {
+    // examples/acme-ai names ./index.ts, which does not exist (yet):
+    // `openclaw plugins validate` refuses it with these words.
+    let path = acme_ai();
+    let (code, value) = json_output(&[
+        "manifest",
+        "check",
+        path.to_str().unwrap(),
+        "--json",
+        "--publish",
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        (value["valid"].clone(), value["loads"].clone()),
+        (json!(false), json!(true))
+    );
+    let diagnostics = value["diagnostics"].as_array().unwrap();
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(
+        diagnostics[0]["message"],
+        "plugin entry not found: ./index.ts"
+    );
+    assert_eq!(diagnostics[0]["pointer"], "/openclaw/extensions/0");
+    assert_eq!(diagnostics[0]["source"], "openclaw");
+    assert!(
+        diagnostics[0]["file"]
+            .as_str()
+            .unwrap()
+            .ends_with("package.json")
+    );
 }
 
 #[test]
@@ -166,9 +319,14 @@ fn publish_turns_clawhub_requirements_into_errors() {
         messages,
         [
             "ClawHub publication requires openclaw.compat",
-            "ClawHub publication requires openclaw.build"
+            "ClawHub publication requires openclaw.build",
+            "plugin entry not found: ./index.ts"
         ]
     );
+    fs::write(dir.join("index.ts"), "export default {};\n").unwrap();
+    let (code, value) = json_output(&["manifest", "check", path, "--json", "--publish"]);
+    assert_eq!(code, 1);
+    assert_eq!(value["diagnostics"].as_array().unwrap().len(), 2);
 }
 
 #[test]
@@ -222,34 +380,45 @@ fn config_files_are_validated_against_the_config_schema() {
 
 #[test]
 fn hostile_files_give_a_diagnostic_not_a_crash() {
-    let cases: [(&str, Vec<u8>, &str); 5] = [
+    // (name, bytes, exit code, expected text): OpenClaw reads invalid UTF-8
+    // (with U+FFFD) and so a warning is right.
+    let cases: [(&str, Vec<u8>, i32, &str); 5] = [
         (
             "empty",
             Vec::new(),
-            "failed to parse plugin manifest: unexpected end of input",
+            1,
+            "failed to parse plugin manifest: SyntaxError: JSON5: invalid end of input at 1:1",
         ),
         (
             "bom",
             b"\xEF\xBB\xBF{\"id\": \"a\"}".to_vec(),
+            1,
             "plugin manifest requires configSchema",
         ),
         (
             "utf8",
             b"{\"id\": \"\xC3\x28\", \"configSchema\": {}}".to_vec(),
+            0,
             "file is not valid UTF-8",
         ),
         (
             "nested",
             "[".repeat(100_000).into_bytes(),
-            "nesting is deeper than 128 levels",
+            1,
+            "invalid end of input at 1:100001",
         ),
-        ("huge", vec![b' '; 10 * 1024 * 1024], "larger than 256 KiB"),
+        (
+            "huge",
+            vec![b' '; 10 * 1024 * 1024],
+            1,
+            "larger than 256 KiB",
+        ),
     ];
-    for (name, bytes, expected) in cases {
+    for (name, bytes, expected_code, expected) in cases {
         let dir = temp_dir(&format!("hostile-{name}"));
         fs::write(dir.join("openclaw.plugin.json"), bytes).unwrap();
         let (code, value) = json_output(&["manifest", "check", dir.to_str().unwrap(), "--json"]);
-        assert_eq!(code, 1, "{name}");
+        assert_eq!(code, expected_code, "{name}");
         let messages = value["diagnostics"].to_string();
         assert!(messages.contains(expected), "{name}: {messages}");
     }

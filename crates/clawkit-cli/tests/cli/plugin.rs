@@ -311,7 +311,9 @@ async fn a_missing_folder_is_a_usage_error_and_a_folder_without_manifest_is_inva
     let err = stderr(&output);
     let file = empty.join("openclaw.plugin.json").display().to_string();
     assert!(
-        err.starts_with(&format!("error: plugin manifest not found: {file}\n")),
+        err.starts_with(&format!(
+            "error[openclaw]: plugin manifest not found: {file}\n"
+        )),
         "{err}"
     );
     assert!(

@@ -65,7 +65,7 @@ fn config_files_get_line_and_column() {
     let source = b"{\n  // JSON5 is fine here too\n  apiKey: 'acme_1',\n  region: 'mars',\n}\n";
     insta::assert_snapshot!(lines(&validator.check_source(source, "config.json5")), @r#"error 4:11 /region — config does not match the configSchema of plugin "acme-ai": the string value is not one of "us" or "eu""#);
     let broken = validator.check_source(b"{apiKey: }", "config.json5");
-    insta::assert_snapshot!(lines(&broken), @"error 1:10 (document) — failed to parse config: unexpected character '}', expected a value");
+    insta::assert_snapshot!(lines(&broken), @"error 1:10 (document) — failed to parse config: SyntaxError: JSON5: invalid character '}' at 1:10; unexpected character '}', expected a value");
 }
 
 #[test]

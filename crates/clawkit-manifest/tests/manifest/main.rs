@@ -5,6 +5,7 @@
 mod config;
 mod corpus;
 mod edge_cases;
+mod openclaw_parity;
 mod package;
 mod plugin_folder;
 mod properties;
@@ -13,7 +14,8 @@ mod schema;
 
 use clawkit_manifest::Diagnostics;
 
-/// One line per diagnostic: `severity line:column pointer message`.
+/// One line per diagnostic: `severity line:column pointer message`, the
+/// severity of OpenClaw's own errors written `error[openclaw]`.
 pub(crate) fn lines(diagnostics: &Diagnostics) -> String {
     diagnostics
         .iter()
@@ -23,9 +25,14 @@ pub(crate) fn lines(diagnostics: &Diagnostics) -> String {
             } else {
                 &d.pointer
             };
+            let severity = if d.is_openclaw() {
+                format!("{}[openclaw]", d.severity)
+            } else {
+                d.severity.to_string()
+            };
             format!(
-                "{} {}:{} {} — {}",
-                d.severity, d.line, d.column, pointer, d.message
+                "{severity} {}:{} {} — {}",
+                d.line, d.column, pointer, d.message
             )
         })
         .collect::<Vec<_>>()

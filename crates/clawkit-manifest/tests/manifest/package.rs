@@ -90,7 +90,7 @@ fn entry_points_stay_inside_the_package() {
 
 #[test]
 fn a_package_without_an_openclaw_block_cannot_be_loaded() {
-    insta::assert_snapshot!(check(r#"{"name": "x", "version": "1.0.0"}"#, false), @"error 1:1 (document) — package.json missing openclaw.extensions");
+    insta::assert_snapshot!(check(r#"{"name": "x", "version": "1.0.0"}"#, false), @"error[openclaw] 1:1 (document) — package.json missing openclaw.extensions");
 }
 
 #[test]

@@ -16,11 +16,66 @@ fn relative(text: String, dir: &std::path::Path) -> String {
 #[test]
 fn the_example_folder_is_valid() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/acme-ai");
-    let check = check_plugin(path, &CheckOptions::new().publish(true)).unwrap();
+    let check = check_plugin(path, &CheckOptions::new()).unwrap();
     assert!(check.is_valid(), "{}", check.diagnostics.render(false));
     assert!(check.diagnostics.is_empty());
+    assert!(check.loads());
     assert_eq!(check.manifest.unwrap().id, "acme-ai");
     assert!(check.package.is_some());
+}
+
+#[test]
+fn publish_finds_that_the_example_entry_does_not_exist() {
+    // examples/acme-ai/package.json names ./index.ts, which is not there yet;
+    // `openclaw plugins validate` says exactly this.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/acme-ai");
+    let check = check_plugin(path, &CheckOptions::new().publish(true)).unwrap();
+    assert!(!check.is_valid());
+    assert!(check.loads(), "the manifest itself loads");
+    let package = format!("{path}/package.json");
+    insta::assert_snapshot!(lines(&check.diagnostics).replace(&package, "package.json"), @"error[openclaw] 6:20 /openclaw/extensions/0 — plugin entry not found: ./index.ts");
+    assert!(check.diagnostics.iter().all(|d| d.file == package));
+}
+
+#[test]
+fn publish_checks_every_extension_entry_where_it_resolves() {
+    let dir = temp_dir("publish-entries");
+    fs::write(dir.join("openclaw.plugin.json"), MANIFEST).unwrap();
+    fs::create_dir_all(dir.join("dist")).unwrap();
+    fs::write(dir.join("dist/index.js"), "export default {};\n").unwrap();
+    let package = PACKAGE.replace(
+        r#""extensions": ["./index.ts"]"#,
+        r#""extensions": [7, "dist/./index.js", "./src/../dist/setup.js", "dist/missing.js", "../outside.js"]"#,
+    );
+    fs::write(dir.join("package.json"), package).unwrap();
+    let check = check_plugin(&dir, &CheckOptions::new()).unwrap();
+    assert!(
+        !check
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("plugin entry not found")),
+        "only --publish looks for the files"
+    );
+    let check = check_plugin(&dir, &CheckOptions::new().publish(true)).unwrap();
+    let found: Vec<(&str, &str)> = check
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_openclaw())
+        .map(|d| (d.pointer.as_str(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "/openclaw/extensions/2",
+                "plugin entry not found: ./dist/setup.js"
+            ),
+            (
+                "/openclaw/extensions/3",
+                "plugin entry not found: ./dist/missing.js"
+            ),
+        ]
+    );
 }
 
 #[test]
@@ -28,7 +83,8 @@ fn a_folder_without_a_manifest_is_invalid() {
     let dir = temp_dir("no-manifest");
     let check = check_plugin(&dir, &CheckOptions::new()).unwrap();
     assert!(!check.is_valid());
-    insta::assert_snapshot!(relative(lines(&check.diagnostics), &dir), @"error 1:1 (document) — plugin manifest not found: <dir>/openclaw.plugin.json");
+    assert!(!check.loads());
+    insta::assert_snapshot!(relative(lines(&check.diagnostics), &dir), @"error[openclaw] 1:1 (document) — plugin manifest not found: <dir>/openclaw.plugin.json");
 }
 
 #[test]
@@ -71,9 +127,50 @@ fn a_huge_manifest_file_is_not_read_whole() {
     text.push_str("\"}");
     fs::write(dir.join("openclaw.plugin.json"), text).unwrap();
     let check = check_plugin(&dir, &CheckOptions::new()).unwrap();
-    insta::assert_snapshot!(relative(lines(&check.diagnostics), &dir), @"error 1:1 (document) — plugin manifest is larger than 256 KiB (262144 bytes); OpenClaw refuses to read it");
+    insta::assert_snapshot!(relative(lines(&check.diagnostics), &dir), @"error[openclaw] 1:1 (document) — unsafe plugin manifest path: <dir>/openclaw.plugin.json (validation); the file is larger than 256 KiB (262144 bytes)");
     let error = PluginManifest::load(&dir).unwrap_err();
     assert!(error.to_string().contains("larger than 256 KiB"), "{error}");
+}
+
+#[cfg(unix)]
+#[test]
+fn links_and_folders_are_refused_as_openclaw_refuses_them() {
+    type Setup = fn(&std::path::Path);
+    let cases: [(&str, Setup); 3] = [
+        ("symlink", |dir| {
+            fs::write(dir.join("real.json"), MANIFEST).unwrap();
+            std::os::unix::fs::symlink("real.json", dir.join("openclaw.plugin.json")).unwrap();
+        }),
+        ("hardlink", |dir| {
+            fs::write(dir.join("openclaw.plugin.json"), MANIFEST).unwrap();
+            fs::hard_link(dir.join("openclaw.plugin.json"), dir.join("copy.json")).unwrap();
+        }),
+        ("folder", |dir| {
+            fs::create_dir(dir.join("openclaw.plugin.json")).unwrap();
+        }),
+    ];
+    let mut report = Vec::new();
+    for (name, setup) in cases {
+        let dir = temp_dir(&format!("unsafe-{name}"));
+        setup(&dir);
+        let check = check_plugin(&dir, &CheckOptions::new()).unwrap();
+        assert!(!check.loads(), "{name}");
+        report.push(relative(lines(&check.diagnostics), &dir));
+        let error = PluginManifest::load(&dir).unwrap_err();
+        assert!(
+            error.to_string().contains("unsafe plugin manifest path"),
+            "{error}"
+        );
+    }
+    insta::assert_snapshot!(report.join("\n"), @r"
+    error[openclaw] 1:1 (document) — unsafe plugin manifest path: <dir>/openclaw.plugin.json (validation); it is a symbolic link, which OpenClaw does not follow
+    error[openclaw] 1:1 (document) — unsafe plugin manifest path: <dir>/openclaw.plugin.json (validation); it has 2 hard links and OpenClaw refuses a hard-linked manifest
+    error[openclaw] 1:1 (document) — unsafe plugin manifest path: <dir>/openclaw.plugin.json (validation); it is not a regular file
+    ");
+    let dangling = temp_dir("unsafe-dangling");
+    std::os::unix::fs::symlink("nowhere.json", dangling.join("openclaw.plugin.json")).unwrap();
+    let check = check_plugin(&dangling, &CheckOptions::new()).unwrap();
+    insta::assert_snapshot!(relative(lines(&check.diagnostics), &dangling), @"error[openclaw] 1:1 (document) — plugin manifest not found: <dir>/openclaw.plugin.json");
 }
 
 #[test]
