@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
-use clawkit_core::{Catalog, Env, InputKind, ModelCost, RowSource};
+use clawkit_core::{Catalog, Env, InputKind, ModelCost, RowSource, Runtime, ThinkingLevel};
 use serde::Serialize;
 
 use crate::plugin_dir::{self, Failure};
@@ -43,10 +43,27 @@ struct Row {
     name: String,
     api: String,
     context_window: Option<u64>,
+    /// The effective cap for budgeting, where the catalog sets one below
+    /// the window (as `openclaw models list --json` prints it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context_tokens: Option<u64>,
     max_tokens: Option<u64>,
+    reasoning: bool,
     input: Vec<InputKind>,
     cost: ModelCost,
+    /// The provider's thinking profile for the model, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    thinking: Option<Thinking>,
     source: &'static str,
+}
+
+/// The `/think` levels a model takes (the provider's `resolveThinkingProfile`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Thinking {
+    levels: Vec<ThinkingLevel>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    default_level: Option<ThinkingLevel>,
 }
 
 pub(crate) fn run(command: ModelsCommand, plugins: &Plugins) -> ExitCode {
@@ -103,7 +120,7 @@ fn collect(all: bool, plugins: &Plugins) -> Result<Vec<Row>, String> {
         (live, offline)
     })
     .map_err(|e| e.to_string())?;
-    let mut rows = rows_of(&live, None);
+    let mut rows = rows_of(&runtime, &live, None);
     // The live catalog falls back to a provider's static rows when its
     // credentials do not resolve; those are listed only with --all.
     if !all {
@@ -112,7 +129,7 @@ fn collect(all: bool, plugins: &Plugins) -> Result<Vec<Row>, String> {
     if let Some(offline) = offline {
         let live_providers: Vec<String> = rows.iter().map(|r| r.provider.clone()).collect();
         rows.extend(
-            rows_of(&offline, Some("static"))
+            rows_of(&runtime, &offline, Some("static"))
                 .into_iter()
                 .filter(|row| !live_providers.contains(&row.provider)),
         );
@@ -120,7 +137,7 @@ fn collect(all: bool, plugins: &Plugins) -> Result<Vec<Row>, String> {
     Ok(rows)
 }
 
-fn rows_of(catalog: &Catalog, force_source: Option<&'static str>) -> Vec<Row> {
+fn rows_of(runtime: &Runtime, catalog: &Catalog, force_source: Option<&'static str>) -> Vec<Row> {
     catalog
         .rows()
         .into_iter()
@@ -130,15 +147,24 @@ fn rows_of(catalog: &Catalog, force_source: Option<&'static str>) -> Vec<Row> {
                     .provider(provider)
                     .and_then(|p| p.config.api.clone())
             });
+            let thinking = runtime
+                .thinking_profile(provider, &model.id, Some(model.reasoning), None)
+                .map(|profile| Thinking {
+                    levels: profile.level_ids(),
+                    default_level: profile.default_level,
+                });
             Row {
                 provider: provider.to_owned(),
                 id: model.id.clone(),
                 name: model.name.clone(),
                 api: api.map(|a| a.as_str().to_owned()).unwrap_or_default(),
                 context_window: model.context_window,
+                context_tokens: model.context_tokens,
                 max_tokens: model.max_tokens,
+                reasoning: model.reasoning,
                 input: model.input.clone(),
                 cost: model.cost.clone(),
+                thinking,
                 source: force_source.unwrap_or(match source {
                     RowSource::Static => "static",
                     _ => "live",

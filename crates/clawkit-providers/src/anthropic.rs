@@ -1,12 +1,13 @@
 //! `anthropic`: Claude through the Messages API with `ANTHROPIC_API_KEY`.
 
+use clawkit_core::ThinkingLevel::{self, *};
 use clawkit_core::{ModelApi, SingleProviderPluginEntry};
 use clawkit_manifest::ManifestError;
 
 use clawkit_families::replay::ReplayFamily;
 
 use crate::hosted::Hosted;
-use crate::rows::Row;
+use crate::rows::{Row, Thinking};
 
 /// The provider id.
 pub const PROVIDER_ID: &str = "anthropic";
@@ -21,8 +22,8 @@ pub(crate) static HOSTED: Hosted = Hosted {
     base_url: "https://api.anthropic.com/v1",
     api: ModelApi::AnthropicMessages,
     env_vars: &["ANTHROPIC_API_KEY"],
-    default_model: "claude-sonnet-4-5",
-    rows,
+    default_model: "claude-opus-5",
+    rows: ROWS,
     keys_url: "https://console.anthropic.com/settings/keys",
     replay: ReplayFamily::NativeAnthropicByModel,
     stream: None,
@@ -36,58 +37,96 @@ pub fn plugin() -> Result<SingleProviderPluginEntry, ManifestError> {
     HOSTED.plugin()
 }
 
-fn rows() -> Vec<Row> {
-    // Cache writes are the 5-minute rate (1.25× input), reads 0.1× input.
-    vec![
-        Row {
-            id: "claude-opus-4-1",
-            name: "Claude Opus 4.1",
-            context_window: 200_000,
-            max_tokens: 32_000,
-            prices: [15.0, 75.0, 1.50, 18.75],
-            reasoning: true,
-            images: true,
-            api: None,
-        },
-        Row {
-            id: "claude-sonnet-4-5",
-            name: "Claude Sonnet 4.5",
-            context_window: 200_000,
-            max_tokens: 64_000,
-            prices: [3.0, 15.0, 0.30, 3.75],
-            reasoning: true,
-            images: true,
-            api: None,
-        },
-        Row {
-            id: "claude-sonnet-4-0",
-            name: "Claude Sonnet 4",
-            context_window: 200_000,
-            max_tokens: 64_000,
-            prices: [3.0, 15.0, 0.30, 3.75],
-            reasoning: true,
-            images: true,
-            api: None,
-        },
-        Row {
-            id: "claude-haiku-4-5",
-            name: "Claude Haiku 4.5",
-            context_window: 200_000,
-            max_tokens: 64_000,
-            prices: [1.0, 5.0, 0.10, 1.25],
-            reasoning: true,
-            images: true,
-            api: None,
-        },
-        Row {
-            id: "claude-3-5-haiku-latest",
-            name: "Claude Haiku 3.5",
-            context_window: 200_000,
-            max_tokens: 8_192,
-            prices: [0.80, 4.0, 0.08, 1.0],
-            reasoning: false,
-            images: true,
-            api: None,
-        },
-    ]
-}
+/// Claude Fable 5, Opus 5.5 and Mythos 5 think at every level (no `off`,
+/// `minimal` or `adaptive` level).
+const ALWAYS_ON: &[ThinkingLevel] = &[Low, Medium, High, XHigh, Max];
+/// Claude Opus 5, Sonnet 5 and Opus 4.8: every level, `adaptive` too.
+const EVERY_LEVEL: &[ThinkingLevel] = &[Off, Minimal, Low, Medium, Adaptive, High, XHigh, Max];
+/// The base levels (Claude Haiku 4.5).
+const BASE: &[ThinkingLevel] = &[Off, Minimal, Low, Medium, High];
+
+/// `minimal` sent as `low`, native `xhigh` and `max` efforts.
+const MINIMAL_AS_LOW: &[(&str, Option<&str>)] = &[
+    ("minimal", Some("low")),
+    ("xhigh", Some("xhigh")),
+    ("max", Some("max")),
+];
+/// Native `xhigh` and `max` efforts.
+const XHIGH_MAX: &[(&str, Option<&str>)] = &[("xhigh", Some("xhigh")), ("max", Some("max"))];
+
+/// OpenClaw 2026.9.6's `anthropic` catalog, in its order. Cache writes are
+/// the 5-minute rate. Claude Opus 4.8 (deprecated for Claude Opus 5) has
+/// no price in that catalog; Claude Haiku 4.5 has none either and keeps
+/// Anthropic's of [`PRICES_TAKEN_ON`](crate::PRICES_TAKEN_ON).
+static ROWS: &[Row] = &[
+    Row::new(
+        "claude-opus-5-5",
+        "Claude Opus 5.5",
+        1_000_000,
+        128_000,
+        Thinking::new(ALWAYS_ON, Some(Medium)),
+    )
+    .catalog_prices([4.0, 20.0, 0.2, 5.0])
+    .level_map(MINIMAL_AS_LOW),
+    Row::new(
+        "claude-fable-5-1",
+        "Claude Fable 5.1",
+        1_000_000,
+        128_000,
+        Thinking::new(ALWAYS_ON, Some(Medium)),
+    )
+    .catalog_prices([10.0, 50.0, 0.25, 12.5])
+    .level_map(MINIMAL_AS_LOW),
+    Row::new(
+        "claude-fable-5",
+        "Claude Fable 5",
+        1_000_000,
+        128_000,
+        Thinking::new(ALWAYS_ON, Some(Medium)),
+    )
+    .catalog_prices([10.0, 50.0, 1.0, 12.5])
+    .level_map(MINIMAL_AS_LOW),
+    Row::new(
+        "claude-opus-5",
+        "Claude Opus 5",
+        1_000_000,
+        128_000,
+        Thinking::new(EVERY_LEVEL, Some(High)),
+    )
+    .catalog_prices([5.0, 25.0, 0.5, 6.25])
+    .level_map(XHIGH_MAX),
+    Row::new(
+        "claude-sonnet-5",
+        "Claude Sonnet 5",
+        1_000_000,
+        128_000,
+        Thinking::new(EVERY_LEVEL, Some(High)),
+    )
+    .catalog_prices([2.0, 10.0, 0.2, 2.5])
+    .level_map(XHIGH_MAX),
+    Row::new(
+        "claude-mythos-5",
+        "Claude Mythos 5",
+        1_000_000,
+        128_000,
+        Thinking::new(ALWAYS_ON, Some(High)),
+    )
+    .catalog_prices([10.0, 50.0, 1.0, 12.5])
+    .level_map(MINIMAL_AS_LOW),
+    Row::new(
+        "claude-opus-4-8",
+        "Claude Opus 4.8",
+        1_000_000,
+        128_000,
+        Thinking::new(EVERY_LEVEL, Some(Off)),
+    )
+    .deprecated("claude-opus-5"),
+    Row::new(
+        "claude-haiku-4-5",
+        "Claude Haiku 4.5",
+        200_000,
+        64_000,
+        Thinking::new(BASE, None),
+    )
+    .vendor_prices([1.0, 5.0, 0.10, 1.25]),
+];

@@ -91,7 +91,7 @@ fn plural_rows(n: usize) -> String {
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct ChatRequest {
-    /// The model id (`gpt-5-mini`) or `provider/model`.
+    /// The model id (`gpt-5.4-mini`) or `provider/model`.
     pub model: String,
     /// The system prompt, the messages and the tools.
     pub context: Context,

@@ -1,21 +1,23 @@
 //! The hosted, API-key providers (OpenAI, Anthropic, Google) share one
 //! shape: a manifest, one API-key method per env var, a static catalog that
-//! also serves as the live one, any other model id of the vendor served
-//! with the provider's API and conservative limits, and the families
-//! OpenClaw installs on the same provider.
+//! also serves as the live one (the rows of OpenClaw's bundled catalog,
+//! [`CATALOG_TAKEN_FROM`](crate::CATALOG_TAKEN_FROM)), the thinking profile
+//! of each of those rows, any other model id of the vendor served with the
+//! provider's API and conservative limits, and the families OpenClaw
+//! installs on the same provider.
 
 use clawkit_core::{
     ApiKeyAuthOptions, AuthDoctorContext, DynamicModelContext, Message, ModelApi, ModelContext,
     PluginError, ProviderConfig, ProviderHooks, ReasoningOutputMode, ReplayHistoryContext,
-    ReplayPolicy, RuntimeModel, SharedStreamFn, SingleProviderPluginEntry, Tool, ToolSchemaContext,
-    ToolSchemaDiagnostic, WrapStreamFnContext,
+    ReplayPolicy, RuntimeModel, SharedStreamFn, SingleProviderPluginEntry, ThinkingContext,
+    ThinkingProfile, Tool, ToolSchemaContext, ToolSchemaDiagnostic, WrapStreamFnContext,
 };
 use clawkit_families::replay::{ReplayFamily, ReplayFamilyHooks};
 use clawkit_families::stream::StreamFamily;
 use clawkit_families::tools::{ToolCompatFamily, ToolCompatHooks};
 use clawkit_manifest::{ManifestError, PluginManifest};
 
-use crate::rows::Row;
+use crate::rows::{self, Row};
 
 /// What differs between the hosted providers.
 pub(crate) struct Hosted {
@@ -26,8 +28,10 @@ pub(crate) struct Hosted {
     pub(crate) api: ModelApi,
     /// The first is the one the CLI flag and onboarding name.
     pub(crate) env_vars: &'static [&'static str],
+    /// The model onboarding proposes (OpenClaw 2026.9.6's default for the
+    /// provider's API key).
     pub(crate) default_model: &'static str,
-    pub(crate) rows: fn() -> Vec<Row>,
+    pub(crate) rows: &'static [Row],
     /// Limits for a model id the catalog does not list.
     pub(crate) dynamic_limits: (u64, u64),
     /// Where to get a key, for `clawkit doctor` and re-auth messages.
@@ -50,7 +54,7 @@ impl Hosted {
     }
 
     pub(crate) fn catalog(&self) -> Result<ProviderConfig, PluginError> {
-        Ok((self.rows)().iter().fold(
+        Ok(self.rows.iter().fold(
             ProviderConfig::new(self.base_url.parse()?, self.api.clone()),
             |config, row| config.with_model(row.definition()),
         ))
@@ -112,6 +116,12 @@ impl ProviderHooks for HostedHooks {
         self.hosted
             .reasoning_output
             .or_else(|| self.replay.resolve_reasoning_output_mode(ctx))
+    }
+
+    /// The profile of the catalog row; none for a model id the catalog
+    /// does not list (the thinking stage then clamps by the generic rules).
+    fn resolve_thinking_profile(&self, ctx: &ThinkingContext) -> Option<ThinkingProfile> {
+        rows::find(self.hosted.rows, &ctx.model_id).map(|row| row.thinking.profile())
     }
 
     fn wrap_stream_fn(&self, ctx: &WrapStreamFnContext) -> Option<SharedStreamFn> {

@@ -19,14 +19,18 @@
 //! [`LlmBackend`]) usable by name through `chat`, `chat_stream`, `embed`
 //! and `health`, for applications that never touch hooks.
 //!
-//! The hosted providers' static catalogs carry the context windows, output
-//! limits and prices the vendors published on [`PRICES_TAKEN_ON`]; a model
-//! id the catalog does not list still resolves, with the provider's API.
-//! The local ones list what the server reports, with a short timeout and a
-//! fallback, and resolve any model id.
+//! The hosted providers' static catalogs are the rows of the provider
+//! plugins bundled with OpenClaw ([`CATALOG_TAKEN_FROM`]): model ids,
+//! context windows, output limits, prices and each model's thinking
+//! profile (the `/think` levels it takes, and its default). Where that
+//! catalog states no price, a model clawkit listed before keeps its
+//! vendor's price of [`PRICES_TAKEN_ON`]. A model id the catalog does not
+//! list still resolves, with the provider's API. The local ones list what
+//! the server reports, with a short timeout and a fallback, and resolve
+//! any model id.
 //!
 //! ```
-//! use clawkit_core::{Env, Runtime};
+//! use clawkit_core::{Env, Runtime, ThinkingLevel};
 //!
 //! let mut builder = Runtime::builder().env(Env::new().with("ANTHROPIC_API_KEY", "sk-ant-test"));
 //! for plugin in clawkit_providers::builtin_plugins()? {
@@ -34,8 +38,11 @@
 //! }
 //! let runtime = builder.build()?;
 //! let catalog = clawkit_testkit::block_on(runtime.catalog(None));
-//! let model = clawkit_testkit::block_on(runtime.resolve_model(&catalog, "anthropic/claude-sonnet-4-5", None))?;
-//! assert_eq!(model.context_window, 200_000);
+//! let model = clawkit_testkit::block_on(runtime.resolve_model(&catalog, "anthropic/claude-sonnet-5", None))?;
+//! assert_eq!((model.context_window, model.max_tokens), (1_000_000, 128_000));
+//! let profile = runtime.thinking_profile("anthropic", "claude-sonnet-5", Some(true), None).unwrap();
+//! assert_eq!(profile.default_level, Some(ThinkingLevel::High));
+//! assert!(profile.offers(ThinkingLevel::Max));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -57,7 +64,7 @@ pub use backend::{
     BackendError, Backends, ChatRequest, ChatResponse, Health, LlmBackend, ProviderBackend,
 };
 pub use manifest_only::{ManifestOnlyNotice, ManifestOnlyPlugin};
-pub use rows::PRICES_TAKEN_ON;
+pub use rows::{CATALOG_TAKEN_FROM, PRICES_TAKEN_ON};
 
 /// Every built-in provider's plugin entry, in registration order.
 pub fn builtin_plugins() -> Result<Vec<SingleProviderPluginEntry>, ManifestError> {

@@ -59,7 +59,6 @@ use serde_json::Value;
 use url::Url;
 
 use crate::openai_compatible::{get_json, join, local_server_compat};
-use crate::rows::Row;
 
 /// The provider id.
 pub const PROVIDER_ID: &str = "ollama";
@@ -107,9 +106,9 @@ pub fn manifest() -> Result<PluginManifest, ManifestError> {
 /// The offline catalog: the default server and a few common local models.
 pub fn static_catalog() -> Result<ProviderConfig, PluginError> {
     let base_url = openai_base_url(&DEFAULT_BASE_URL.parse()?);
-    Ok(static_rows().iter().fold(
+    Ok(static_rows().into_iter().fold(
         ProviderConfig::new(base_url, ModelApi::OpenAiCompletions),
-        |config, row| config.with_model(row.definition()),
+        ProviderConfig::with_model,
     ))
 }
 
@@ -182,41 +181,25 @@ pub fn is_reasoning_model(id: &str) -> bool {
 }
 
 /// Common models of Ollama's library, for the offline catalog; limits as
-/// their model cards publish them.
-fn static_rows() -> Vec<Row> {
-    let free = [0.0; 4];
-    vec![
-        Row {
-            id: "llama3.2",
-            name: "Llama 3.2 3B",
-            context_window: 131_072,
-            max_tokens: DEFAULT_MAX_TOKENS,
-            prices: free,
-            reasoning: false,
-            images: false,
-            api: None,
-        },
-        Row {
-            id: "qwen2.5-coder",
-            name: "Qwen2.5 Coder 7B",
-            context_window: 32_768,
-            max_tokens: DEFAULT_MAX_TOKENS,
-            prices: free,
-            reasoning: false,
-            images: false,
-            api: None,
-        },
-        Row {
-            id: "gpt-oss:20b",
-            name: "gpt-oss 20B",
-            context_window: 131_072,
-            max_tokens: DEFAULT_MAX_TOKENS,
-            prices: free,
-            reasoning: true,
-            images: false,
-            api: None,
-        },
+/// their model cards publish them. (OpenClaw 2026.9.6 bundles no static
+/// rows for a local Ollama, only live discovery, so these have no
+/// counterpart there: they are what clawkit lists when the server is down.)
+fn static_rows() -> Vec<ModelDefinition> {
+    [
+        ("llama3.2", "Llama 3.2 3B", 131_072, false),
+        ("qwen2.5-coder", "Qwen2.5 Coder 7B", 32_768, false),
+        ("gpt-oss:20b", "gpt-oss 20B", 131_072, true),
     ]
+    .into_iter()
+    .map(|(id, name, context_window, reasoning)| {
+        ModelDefinition::new(id)
+            .with_name(name)
+            .with_reasoning(reasoning)
+            .with_input([InputKind::Text])
+            .with_cost(ModelCost::default())
+            .with_limits(context_window, DEFAULT_MAX_TOKENS)
+    })
+    .collect()
 }
 
 /// The hooks beyond identity and the static catalog.

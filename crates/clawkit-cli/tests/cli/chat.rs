@@ -333,13 +333,6 @@ fn apis() -> Vec<(
             responses,
         ),
         (
-            "openai",
-            "gpt-4o-mini",
-            Some("OPENAI_API_KEY"),
-            "/v1",
-            completions.clone(),
-        ),
-        (
             "anthropic",
             "claude-haiku-4-5",
             Some("ANTHROPIC_API_KEY"),

@@ -29,7 +29,7 @@ fn all_lists_every_hosted_provider_statically_without_credentials() {
     }
     let sonnet = rows
         .iter()
-        .find(|r| r["provider"] == "anthropic" && r["id"] == "claude-sonnet-4-5")
+        .find(|r| r["provider"] == "anthropic" && r["id"] == "claude-sonnet-5")
         .unwrap();
     insta::assert_json_snapshot!("models-list-row", sonnet);
     for row in &rows {
@@ -81,6 +81,6 @@ fn the_table_names_each_model_with_its_provider() {
     assert!(output.status.success());
     let table = stdout(&output);
     assert!(table.starts_with("MODEL"), "{table}");
-    assert!(table.contains("openai/gpt-4o "), "{table}");
+    assert!(table.contains("openai/gpt-6-astra "), "{table}");
     assert!(table.contains("google/gemini-2.5-flash "), "{table}");
 }

@@ -98,7 +98,8 @@ fn completions() -> Api {
 fn responses() -> Api {
     Api {
         name: "openai-responses",
-        model: "openai/gpt-5-mini",
+        // A catalog row, which reasons, so the thinking level reaches the wire.
+        model: "openai/gpt-5.4-mini",
         key_var: "OPENAI_API_KEY",
         key: "sk-openai-canary-turn-input-0123",
         prefix: "/v1",
@@ -124,7 +125,8 @@ fn responses() -> Api {
 fn anthropic() -> Api {
     Api {
         name: "anthropic-messages",
-        model: "anthropic/claude-sonnet-4-5",
+        // A catalog row, which reasons, so the thinking level reaches the wire.
+        model: "anthropic/claude-haiku-4-5",
         key_var: "ANTHROPIC_API_KEY",
         key: "sk-ant-canary-turn-input-0123",
         prefix: "/v1",
@@ -132,7 +134,7 @@ fn anthropic() -> Api {
         answer: sse(&[
             (
                 "message_start",
-                json!({"type": "message_start", "message": {"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-sonnet-4-5", "content": [], "stop_reason": null, "usage": {"input_tokens": 10, "output_tokens": 1}}}),
+                json!({"type": "message_start", "message": {"id": "msg_1", "type": "message", "role": "assistant", "model": "claude-haiku-4-5", "content": [], "stop_reason": null, "usage": {"input_tokens": 10, "output_tokens": 1}}}),
             ),
             (
                 "content_block_start",
@@ -353,7 +355,7 @@ async fn anthropic_messages_gets_the_history_tools_thinking_and_params() {
     let messages = body["messages"].as_array().unwrap();
     let assistant = &messages[1]["content"];
     // OpenClaw 2026.9.6 keeps earlier thinking only for the Claude models
-    // `shouldDropClaudeThinkingBlocks` names; claude-sonnet-4-5 is not one,
+    // `shouldDropClaudeThinkingBlocks` names; claude-haiku-4-5 is not one,
     // so the history's thinking block is dropped and the tool call leads.
     assert!(
         assistant

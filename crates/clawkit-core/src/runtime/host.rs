@@ -1,6 +1,6 @@
 //! Hooks a host calls outside a turn, one runtime method each: OAuth
 //! refresh, usage, embeddings, the WebSocket session policy, the
-//! missing-auth message and the modern-model check. Each dispatches to the
+//! missing-auth message, the modern-model check and the thinking profile. Each dispatches to the
 //! provider's owner and records what it returned when given a trace.
 
 use std::sync::Arc;
@@ -9,8 +9,9 @@ use clawkit_manifest::normalize_provider_id;
 
 use crate::error::CoreError;
 use crate::hooks::{
-    EmbeddingContext, EmbeddingProvider, ModelRefContext, OAuthCredential, TurnStateContext,
-    UsageAuth, UsageAuthContext, UsageSnapshotContext, WebSocketSessionPolicy,
+    EmbeddingContext, EmbeddingProvider, ModelRefContext, OAuthCredential, ThinkingContext,
+    ThinkingProfile, TurnStateContext, UsageAuth, UsageAuthContext, UsageSnapshotContext,
+    WebSocketSessionPolicy,
 };
 use crate::runtime::Runtime;
 use crate::trace::{HookTrace, Tracer};
@@ -171,5 +172,24 @@ impl Runtime {
             p.is_modern_model_ref(&ModelRefContext::new(provider, model_id))
         })
         .unwrap_or(false)
+    }
+
+    /// `resolveThinkingProfile`: the `/think` levels the provider offers for
+    /// a model and its default, as the thinking stage of a turn sees them
+    /// (what a model picker shows); `None` when the provider has no
+    /// opinion. `reasoning` is the catalog's flag for the model.
+    pub fn thinking_profile(
+        &self,
+        provider: &str,
+        model_id: &str,
+        reasoning: Option<bool>,
+        trace: Option<&mut HookTrace>,
+    ) -> Option<ThinkingProfile> {
+        let mut tracer = Tracer::new(trace);
+        let mut ctx = ThinkingContext::new(provider, model_id);
+        ctx.reasoning = reasoning;
+        self.with_owner(provider, "resolveThinkingProfile", &mut tracer, |p| {
+            p.resolve_thinking_profile(&ctx)
+        })
     }
 }

@@ -1,5 +1,8 @@
 //! The testkit's conformance kit on every built-in provider, with a
-//! representative model of each (both APIs of OpenAI). Each test states
+//! representative model of each (a priced catalog row for the hosted ones;
+//! every OpenAI row is on the Responses API since the 2026.9.6 catalogs,
+//! and Chat Completions is checked through `ollama` and
+//! `openai-compatible`). Each test states
 //! the checks it expects skipped, exactly. The local servers' catalogs are
 //! pointed at a loopback port held bound (and not listening) for the whole
 //! test, so connections to it are refused, no other test can take it, and
@@ -65,21 +68,14 @@ fn unreachable_base_url(provider: &str, path: &str) -> (Config, TcpSocket) {
 
 #[test]
 fn openai_responses_conforms() {
-    conforms("openai/gpt-5-mini", &[], |runtime| {
-        runtime.plugin(openai::plugin().unwrap())
-    });
-}
-
-#[test]
-fn openai_chat_completions_conforms() {
-    conforms("openai/gpt-4o-mini", &[], |runtime| {
+    conforms("openai/gpt-5.6-luna", &[], |runtime| {
         runtime.plugin(openai::plugin().unwrap())
     });
 }
 
 #[test]
 fn anthropic_conforms() {
-    conforms("anthropic/claude-sonnet-4-5", &[], |runtime| {
+    conforms("anthropic/claude-sonnet-5", &[], |runtime| {
         runtime.plugin(anthropic::plugin().unwrap())
     });
 }

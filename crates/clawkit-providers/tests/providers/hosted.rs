@@ -63,19 +63,22 @@ fn the_static_catalog_needs_no_credentials_and_has_the_published_limits() {
             .map(|(_, row, _)| (*row).clone())
             .unwrap_or_else(|| panic!("{provider}/{id} missing"))
     };
-    let gpt4o = find("openai", "gpt-4o");
+    // Every field against OpenClaw's catalogs: the `catalog` tests.
+    let astra = find("openai", "gpt-6-astra");
     assert_eq!(
-        (gpt4o.context_window, gpt4o.max_tokens),
-        (Some(128_000), Some(16_384))
+        (astra.context_window, astra.context_tokens, astra.max_tokens),
+        (Some(1_050_000), Some(272_000), Some(128_000))
     );
-    assert_eq!(gpt4o.api, Some(ModelApi::OpenAiCompletions));
-    let sonnet = find("anthropic", "claude-sonnet-4-5");
-    assert_eq!((sonnet.cost.input, sonnet.cost.output), (3.0, 15.0));
+    assert_eq!(astra.api, None, "the provider's openai-responses");
+    assert_eq!(astra.cost.tiered_pricing.len(), 2);
+    let sonnet = find("anthropic", "claude-sonnet-5");
+    assert_eq!((sonnet.cost.input, sonnet.cost.output), (2.0, 10.0));
     let flash = find("google", "gemini-2.5-flash");
     assert_eq!(flash.context_window, Some(1_048_576));
-    for provider in ["openai", "anthropic", "google"] {
-        assert!(
-            rows.iter().filter(|(p, _, _)| *p == provider).count() >= 4,
+    for (provider, count) in [("openai", 12), ("anthropic", 8), ("google", 10)] {
+        assert_eq!(
+            rows.iter().filter(|(p, _, _)| *p == provider).count(),
+            count,
             "{provider}"
         );
     }
@@ -105,9 +108,10 @@ fn models_resolve_by_reference_by_bare_id_and_dynamically() {
             .with("ANTHROPIC_API_KEY", "sk-ant-test-0123456789"),
     );
     let catalog = block_on(runtime.catalog(None));
-    let gpt5 = block_on(runtime.resolve_model(&catalog, "openai/gpt-5", None)).unwrap();
-    assert_eq!(gpt5.api, ModelApi::OpenAiResponses);
-    assert_eq!(gpt5.base_url.as_str(), "https://api.openai.com/v1");
+    let gpt6 = block_on(runtime.resolve_model(&catalog, "openai/gpt-6-sol", None)).unwrap();
+    assert_eq!(gpt6.api, ModelApi::OpenAiResponses);
+    assert_eq!(gpt6.base_url.as_str(), "https://api.openai.com/v1");
+    assert_eq!(gpt6.context_tokens, Some(272_000));
     let bare = block_on(runtime.resolve_model(&catalog, "claude-haiku-4-5", None)).unwrap();
     assert_eq!(bare.provider, "anthropic");
     let unlisted = block_on(runtime.resolve_model(&catalog, "openai/gpt-9-preview", None)).unwrap();

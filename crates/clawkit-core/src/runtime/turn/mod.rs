@@ -41,8 +41,8 @@ use crate::event::StreamEvent;
 use crate::hooks::ToolSchemaChange;
 use crate::hooks::{
     CacheTtlContext, ModelContext, ModelRefContext, ModelSelectedContext, ReasoningOutputMode,
-    ReplayHistoryContext, ReplayPolicy, SystemPromptContext, ThinkingContext, ThinkingProfile,
-    ToolSchemaDiagnostic, TransportKind,
+    ReplayHistoryContext, ReplayPolicy, SystemPromptContext, ThinkingContext, ThinkingOption,
+    ThinkingProfile, ToolSchemaDiagnostic, TransportKind,
 };
 use crate::model::{RuntimeModel, ThinkingLevel};
 use crate::plugin::ProviderPlugin;
@@ -918,26 +918,17 @@ fn clamp_thinking(
     let Some(level) = wanted else {
         return (None, None);
     };
-    if level == ThinkingLevel::Off {
-        return (Some(level), None);
-    }
     if let Some(profile) = profile.filter(|p| !p.levels.is_empty()) {
-        if profile.levels.iter().any(|o| o.id == level) {
+        if profile.offers(level) {
             return (Some(level), None);
         }
-        let below = profile
-            .levels
-            .iter()
-            .map(|o| o.id)
-            .filter(|id| *id != ThinkingLevel::Adaptive && *id <= level)
-            .max();
-        let sent = below
-            .or(profile.default_level)
-            .unwrap_or(ThinkingLevel::Off);
         return (
-            Some(sent),
+            Some(supported_level(profile, level)),
             Some(format!("{level:?} is not in the provider's thinking profile").to_lowercase()),
         );
+    }
+    if level == ThinkingLevel::Off {
+        return (Some(level), None);
     }
     let overrides = profile.is_some_and(|p| p.overrides_catalog_reasoning);
     if !reasoning && !overrides {
@@ -974,10 +965,34 @@ fn clamp_thinking(
     (Some(level), None)
 }
 
+/// OpenClaw's `resolveSupportedThinkingLevelFromProfile`, for a level the
+/// profile does not offer: `adaptive` becomes the profile's default (when
+/// that is not `off`); any other level the strongest offered level, other
+/// than `off`, whose rank is not above it (`adaptive` ranks as `medium`);
+/// else the weakest offered level other than `off`; else `off`. So a
+/// model whose profile has no `off` (thinking always on) gets its weakest
+/// level for `off`.
+fn supported_level(profile: &ThinkingProfile, level: ThinkingLevel) -> ThinkingLevel {
+    if level == ThinkingLevel::Adaptive
+        && let Some(default) = profile.default_level.filter(|d| *d != ThinkingLevel::Off)
+    {
+        return default;
+    }
+    let requested = ThinkingOption::new(level).effective_rank();
+    let mut ranked: Vec<&ThinkingOption> = profile.levels.iter().collect();
+    // Strongest first; equal ranks keep the profile's order, as a stable
+    // sort does in OpenClaw.
+    ranked.sort_by_key(|option| std::cmp::Reverse(option.effective_rank()));
+    let thinking = || ranked.iter().filter(|o| o.id != ThinkingLevel::Off);
+    thinking()
+        .find(|option| option.effective_rank() <= requested)
+        .or_else(|| thinking().next_back())
+        .map_or(ThinkingLevel::Off, |option| option.id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::hooks::ThinkingOption;
 
     #[test]
     fn a_turn_request_prints_no_secret() {
@@ -1087,5 +1102,46 @@ mod tests {
             Some(Medium),
             "else the strongest level of the profile below it"
         );
+    }
+
+    /// The profile rules of OpenClaw's `resolveSupportedThinkingLevelFromProfile`,
+    /// on the profiles of the built-in catalogs (2026.9.6).
+    #[test]
+    fn a_profile_without_a_level_gives_the_closest_one_it_has() {
+        use ThinkingLevel::*;
+        // Claude Fable 5: thinking always on, no `off`, `minimal` or `adaptive`.
+        let fable =
+            ThinkingProfile::new([Low, Medium, High, XHigh, Max]).with_default_level(Medium);
+        let sent = |profile: &ThinkingProfile, level| {
+            clamp_thinking(Some(level), true, Some(profile), false, false)
+        };
+        assert_eq!(
+            sent(&fable, Off),
+            (
+                Some(Low),
+                Some("off is not in the provider's thinking profile".to_owned())
+            ),
+            "off on an always-thinking model is its weakest level"
+        );
+        assert_eq!(
+            sent(&fable, Minimal).0,
+            Some(Low),
+            "nothing below: the weakest"
+        );
+        assert_eq!(
+            sent(&fable, Adaptive).0,
+            Some(Medium),
+            "adaptive: the default"
+        );
+        // Gemini 3.1 Pro: `adaptive` ranks as `medium`.
+        let pro = ThinkingProfile::new([Off, Low, Adaptive, High]);
+        assert_eq!(sent(&pro, Medium).0, Some(Adaptive));
+        assert_eq!(sent(&pro, Minimal).0, Some(Low));
+        assert_eq!(sent(&pro, Max).0, Some(High));
+        assert_eq!(sent(&pro, Off), (Some(Off), None));
+        // Claude Haiku 4.5: no `adaptive`, no default.
+        let haiku = ThinkingProfile::new([Off, Minimal, Low, Medium, High]);
+        assert_eq!(sent(&haiku, Adaptive).0, Some(Medium));
+        assert_eq!(sent(&haiku, XHigh).0, Some(High));
     }
 }
