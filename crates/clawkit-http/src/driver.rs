@@ -200,7 +200,7 @@ async fn connect<D: WireDecoder>(
             if let Some(id) = &ok.request_id {
                 span.record("request_id", id.as_str());
             }
-            decoder.start(ok.request_id.clone());
+            decoder.start(ok.request_id.clone(), &call.secrets);
             out.push(StreamEvent::Start {
                 model: call.model_ref.clone(),
                 response_id: None,

@@ -15,7 +15,7 @@
 //!   response names, the stop reason, the next block index;
 //! - tool arguments at the end of a call ([`final_arguments`]).
 
-use clawkit_core::{ErrorKind, ModelCost, RuntimeModel, StopReason, StreamEvent, Usage};
+use clawkit_core::{ApiKey, ErrorKind, ModelCost, RuntimeModel, StopReason, StreamEvent, Usage};
 use serde_json::{Map, Value};
 
 use crate::error::in_stream_error;
@@ -28,6 +28,8 @@ pub(crate) struct Core {
     pub(crate) label: String,
     /// The provider's request id, once the response started.
     pub(crate) request_id: Option<String>,
+    /// The call's credentials, scrubbed from the errors a response reports.
+    secrets: Vec<ApiKey>,
     prices: ModelCost,
     /// The model named by the response.
     pub(crate) response_model: Option<String>,
@@ -43,6 +45,7 @@ impl Core {
         Core {
             label: model.provider.clone(),
             request_id: None,
+            secrets: Vec::new(),
             prices: model.cost.clone(),
             response_model: None,
             stop: None,
@@ -92,9 +95,12 @@ pub(crate) trait WireDecoder: Send + 'static {
         stop.unwrap_or(StopReason::Stop)
     }
 
-    /// The response started; `request_id` is the provider's, if sent.
-    fn start(&mut self, request_id: Option<String>) {
-        self.core_mut().request_id = request_id;
+    /// The response started; `request_id` is the provider's, if sent, and
+    /// `secrets` the call's credentials, never to show in an error.
+    fn start(&mut self, request_id: Option<String>, secrets: &[ApiKey]) {
+        let core = self.core_mut();
+        core.request_id = request_id;
+        core.secrets = secrets.to_vec();
     }
 
     /// One SSE event: mapped, or passed through raw.
@@ -156,7 +162,9 @@ pub(crate) trait WireDecoder: Send + 'static {
     /// Ends with the error `payload` reports inside a 200 stream.
     fn fail_in_stream(&mut self, payload: &Value, out: &mut Vec<StreamEvent>) {
         let core = self.core();
-        let (kind, message) = in_stream_error(&core.label, payload, core.request_id.as_deref());
+        let secrets: Vec<&str> = core.secrets.iter().map(ApiKey::expose).collect();
+        let (kind, message) =
+            in_stream_error(&core.label, payload, core.request_id.as_deref(), &secrets);
         self.fail(kind, message, out);
     }
 }
