@@ -482,4 +482,12 @@ impl WireDecoder for Decoder {
     fn ended_early(&self) -> &'static str {
         "the stream ended before response.completed"
     }
+
+    fn answer_kind(&self) -> &'static str {
+        super::answer::KIND
+    }
+
+    fn replay(&self, answer: &Value) -> Option<Vec<SseEvent>> {
+        super::answer::replay(answer)
+    }
 }
