@@ -6,8 +6,12 @@ use clawkit::prelude::*;
 
 #[test]
 fn the_prelude_checks_the_example_plugin() {
+    // The crate's folder is the plugin's source, not its package: the
+    // package (with the `index.js` its package.json names) is what
+    // `clawkit pack` writes, and that is checked with `publish(true)` in the
+    // CLI's pack tests.
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/acme-ai");
-    let check = check_plugin(path, &CheckOptions::new().publish(true)).unwrap();
+    let check = check_plugin(path, &CheckOptions::new()).unwrap();
     assert!(check.is_valid(), "{}", check.diagnostics.render(false));
     let manifest: &PluginManifest = check.manifest.as_ref().unwrap();
     assert_eq!(manifest.providers, ["acme-ai"]);

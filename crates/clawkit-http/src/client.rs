@@ -17,6 +17,9 @@ use crate::error::{HttpError, HttpErrorKind, parse_retry_after, status_error};
 use crate::redact::{header_secrets, is_sensitive_header, redacted_url};
 use crate::retry::RetryPolicy;
 
+/// The default of [`HttpConfig::max_json_body`]: 16 MiB.
+pub(crate) const DEFAULT_MAX_JSON_BODY: usize = 16 * 1024 * 1024;
+
 /// Limits of an [`HttpClient`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -36,7 +39,9 @@ pub struct HttpConfig {
     pub max_error_body: usize,
     /// How long an error body read may stall (default 10 s).
     pub error_body_stall: Duration,
-    /// Successful JSON bodies are read up to this many bytes (default 16 MiB).
+    /// Successful JSON bodies are read up to this many bytes (default 16
+    /// MiB): those of non-streamed calls, and the whole JSON answer a
+    /// server may send to a streaming request.
     pub max_json_body: usize,
     /// Retries (default: none — POSTs may create billable work).
     pub retry: RetryPolicy,
@@ -63,7 +68,7 @@ impl Default for HttpConfig {
             host_allowlist: None,
             max_error_body: 16 * 1024,
             error_body_stall: Duration::from_secs(10),
-            max_json_body: 16 * 1024 * 1024,
+            max_json_body: DEFAULT_MAX_JSON_BODY,
             retry: RetryPolicy::none(),
             use_system_proxy: true,
             record_content: false,

@@ -1,11 +1,12 @@
-//! Decoding a recorded response body without a network: the same SSE
+//! Decoding a recorded response body without a network: the same body
 //! decoder and wire decoders the transports use, fed from memory.
 
 use bytes::Bytes;
 use clawkit_core::{RuntimeModel, StreamEvent};
 
 use crate::api::Api;
-use crate::sse::{SseDecoder, SseEvent};
+use crate::body::BodyDecoder;
+use crate::client::DEFAULT_MAX_JSON_BODY;
 use crate::wire_decoder::WireDecoder;
 
 /// Turns the bytes of a streamed response into normalized events.
@@ -22,10 +23,31 @@ use crate::wire_decoder::WireDecoder;
 /// decoder.finish(&mut events);
 /// assert_eq!(events.last(), Some(&StreamEvent::Done { reason: clawkit_core::StopReason::Stop }));
 /// ```
+///
+/// As a transport does with a body not labelled `text/event-stream`, a
+/// body whose first byte that is not whitespace is `{` or `[` is taken for
+/// the API's whole non-streaming answer (what a gateway that ignored
+/// `stream: true` sends, up to 16 MiB) and gives the events its stream
+/// would have; anything else is decoded as an event stream.
+///
+/// ```
+/// use bytes::Bytes;
+/// use clawkit_core::{ModelApi, RuntimeModel, StopReason, StreamEvent};
+/// use clawkit_http::StreamDecoder;
+///
+/// let model = RuntimeModel::new("anthropic", "claude-sonnet-4-5", ModelApi::AnthropicMessages,
+///                               "https://api.anthropic.com/v1".parse().unwrap());
+/// let answer = r#"{"type": "message", "role": "assistant", "content": [{"type": "text", "text": "Hi"}],
+///                  "stop_reason": "end_turn", "usage": {"input_tokens": 9, "output_tokens": 2}}"#;
+/// let mut decoder = StreamDecoder::new(&model).unwrap();
+/// let mut events = Vec::new();
+/// decoder.push(Bytes::from_static(answer.as_bytes()), &mut events);
+/// decoder.finish(&mut events);
+/// assert!(matches!(&events[1], StreamEvent::TextDelta { text, .. } if text == "Hi"));
+/// assert_eq!(events.last(), Some(&StreamEvent::Done { reason: StopReason::Stop }));
+/// ```
 pub struct StreamDecoder {
-    sse: SseDecoder,
-    /// The SSE events of the current read; kept to reuse its allocation.
-    sse_events: Vec<SseEvent>,
+    body: BodyDecoder,
     wire: Box<dyn WireDecoder>,
 }
 
@@ -40,8 +62,7 @@ impl StreamDecoder {
     pub fn new(model: &RuntimeModel) -> Option<Self> {
         let wire = Api::of(&model.api)?.decoder(model);
         Some(StreamDecoder {
-            sse: SseDecoder::new(),
-            sse_events: Vec::new(),
+            body: BodyDecoder::new(false, DEFAULT_MAX_JSON_BODY),
             wire,
         })
     }
@@ -51,40 +72,12 @@ impl StreamDecoder {
         if self.wire.finished() {
             return;
         }
-        let mut events = std::mem::take(&mut self.sse_events);
-        if let Err(e) = self.sse.push(read, &mut events) {
-            self.wire
-                .on_failure(clawkit_core::ErrorKind::Protocol, e.to_string(), out);
-        } else {
-            for event in events.drain(..) {
-                self.wire.on_event(event, out);
-                if self.wire.finished() {
-                    break;
-                }
-            }
-        }
-        events.clear();
-        self.sse_events = events;
+        self.body.push(read, &mut *self.wire, out);
     }
 
     /// Ends the body: the terminal event is appended if none was yet.
     pub fn finish(&mut self, out: &mut Vec<StreamEvent>) {
-        if self.wire.finished() {
-            return;
-        }
-        let mut events = Vec::new();
-        if let Err(e) = self.sse.finish(&mut events) {
-            self.wire
-                .on_failure(clawkit_core::ErrorKind::Protocol, e.to_string(), out);
-            return;
-        }
-        for event in events {
-            self.wire.on_event(event, out);
-            if self.wire.finished() {
-                return;
-            }
-        }
-        self.wire.on_end(out);
+        self.body.finish(&mut *self.wire, out);
     }
 
     /// Whether the terminal event was produced.

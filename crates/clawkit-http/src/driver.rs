@@ -1,9 +1,10 @@
 //! The one loop that runs every streaming call: send, read with an idle
-//! timeout, decode SSE, hand each event to the wire decoder, and end with
-//! exactly one terminal event whatever happens — an error status, a dropped
-//! connection, a stall, a cancellation or a protocol violation. Wire
-//! decoders only map wire events to normalized ones; failure policy lives
-//! here.
+//! timeout, decode the body (an event stream, or a whole JSON answer from a
+//! server that ignored `stream: true`: see [`crate::body`]), hand each
+//! event to the wire decoder, and end with exactly one terminal event
+//! whatever happens — an error status, a dropped connection, a stall, a
+//! cancellation or a protocol violation. Wire decoders only map wire
+//! events to normalized ones; failure policy lives here.
 
 use std::time::Duration;
 
@@ -15,10 +16,10 @@ use futures::{Stream, StreamExt};
 use tracing::Instrument;
 use url::Url;
 
+use crate::body::BodyDecoder;
 use crate::client::HttpClient;
 use crate::content::{OutputRecorder, RecordedInput};
 use crate::error::HttpError;
-use crate::sse::{SseDecoder, SseEvent};
 use crate::wire_decoder::WireDecoder;
 
 /// How a transport sends the API key.
@@ -112,9 +113,8 @@ enum State<D> {
 
 struct Reading<D> {
     body: Body,
-    sse: SseDecoder,
-    /// The SSE events of the current read; kept to reuse its allocation.
-    sse_events: Vec<SseEvent>,
+    /// The body's form (event stream or JSON answer) and its decoding.
+    frames: BodyDecoder,
     decoder: D,
     idle: Duration,
     cancellation: Option<Cancellation>,
@@ -200,16 +200,16 @@ async fn connect<D: WireDecoder>(
             if let Some(id) = &ok.request_id {
                 span.record("request_id", id.as_str());
             }
-            decoder.start(ok.request_id.clone());
+            decoder.start(ok.request_id.clone(), &call.secrets);
             out.push(StreamEvent::Start {
                 model: call.model_ref.clone(),
                 response_id: None,
                 request_id: ok.request_id.clone(),
             });
+            let event_stream = is_event_stream(ok.response.headers());
             let reading = Reading {
                 body: Box::pin(ok.response.bytes_stream()),
-                sse: SseDecoder::new(),
-                sse_events: Vec::new(),
+                frames: BodyDecoder::new(event_stream, client.config().max_json_body),
                 decoder,
                 idle: client.config().idle_timeout,
                 cancellation: call.cancellation,
@@ -239,42 +239,8 @@ async fn read<D: WireDecoder>(mut reading: Box<Reading<D>>) -> (Vec<StreamEvent>
         let next = next_chunk(&mut reading).await;
         let r = &mut *reading;
         match next {
-            Next::Chunk(chunk) => {
-                let mut events = std::mem::take(&mut r.sse_events);
-                if let Err(e) = r.sse.push(chunk, &mut events) {
-                    r.decoder
-                        .on_failure(ErrorKind::Protocol, e.to_string(), &mut out);
-                } else {
-                    out.reserve(events.len() + 1);
-                    for event in events.drain(..) {
-                        r.decoder.on_event(event, &mut out);
-                        if r.decoder.finished() {
-                            break;
-                        }
-                    }
-                }
-                events.clear();
-                r.sse_events = events;
-            }
-            Next::End => {
-                let mut events = Vec::new();
-                match r.sse.finish(&mut events) {
-                    Ok(()) => {
-                        for event in events {
-                            if r.decoder.finished() {
-                                break;
-                            }
-                            r.decoder.on_event(event, &mut out);
-                        }
-                        if !r.decoder.finished() {
-                            r.decoder.on_end(&mut out);
-                        }
-                    }
-                    Err(e) => r
-                        .decoder
-                        .on_failure(ErrorKind::Protocol, e.to_string(), &mut out),
-                }
-            }
+            Next::Chunk(chunk) => r.frames.push(chunk, &mut r.decoder, &mut out),
+            Next::End => r.frames.finish(&mut r.decoder, &mut out),
             Next::Broken(reason) => {
                 r.decoder.on_failure(
                     ErrorKind::ConnectionDropped,
@@ -338,6 +304,15 @@ async fn next_chunk<D>(reading: &mut Reading<D>) -> Next {
         }
         None => read.await,
     }
+}
+
+/// Whether the response says its body is an event stream.
+fn is_event_stream(headers: &reqwest::header::HeaderMap) -> bool {
+    const EVENT_STREAM: &[u8] = b"text/event-stream";
+    headers
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|value| value.as_bytes().get(..EVENT_STREAM.len()))
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case(EVENT_STREAM))
 }
 
 /// The terminal event of a failed request.

@@ -4,11 +4,13 @@
 use std::fmt;
 use std::time::Duration;
 
+use bytes::Bytes;
 use clawkit_core::{ErrorKind, FailoverReason};
 use serde_json::Value;
 
 use crate::redact::redact;
 use crate::shared::{failover_of, status_kind};
+use crate::sse::SseDecoder;
 
 /// What kind of failure an [`HttpError`] is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -278,7 +280,12 @@ pub(crate) fn status_error(
 ) -> HttpError {
     let text = redact(&String::from_utf8_lossy(body), secrets);
     let text = text.trim();
-    let parsed: Option<Value> = serde_json::from_str(text).ok();
+    let (parsed, plain) = match error_body(text) {
+        ErrorBody::Json(payload) => (Some(payload), None),
+        ErrorBody::Text(data) => (None, Some(data)),
+        ErrorBody::Framed => (None, None),
+        ErrorBody::Plain => (None, Some(text.to_owned())),
+    };
     let meta = parsed.as_ref().map(payload_metadata).unwrap_or_default();
     let detail = match (&meta.message, meta.tags()) {
         (Some(message), tags) => Some(format!(
@@ -286,10 +293,9 @@ pub(crate) fn status_error(
             truncate(message, MAX_ERROR_DETAIL_CHARS)
         )),
         (None, tags) if !tags.is_empty() => Some(tags.trim_start().to_owned()),
-        (None, _) if parsed.is_none() && !text.is_empty() => {
-            Some(truncate(&collapse(text), MAX_ERROR_DETAIL_CHARS))
-        }
-        _ => None,
+        (None, _) => plain
+            .filter(|plain| !plain.is_empty())
+            .map(|plain| truncate(&collapse(&plain), MAX_ERROR_DETAIL_CHARS)),
     };
     let retry_after = retry_after.or_else(|| parsed.as_ref().and_then(google_retry_delay));
     let request_id = request_id.or_else(|| {
@@ -321,12 +327,66 @@ pub(crate) fn status_error(
     }
 }
 
-/// An error reported inside a 200 stream (`data: {"error": …}` or an
-/// Anthropic `error` event).
+/// What an error body holds.
+enum ErrorBody {
+    /// The error payload: the body's JSON, or the first JSON object among
+    /// the events of an SSE-framed body.
+    Json(Value),
+    /// The data of an SSE-framed body's events, none of them JSON.
+    Text(String),
+    /// An SSE-framed body with no data but `[DONE]`.
+    Framed,
+    /// Neither JSON nor an event stream: text (an HTML page, a proxy's message).
+    Plain,
+}
+
+/// Reads an error body. Some servers frame their error as an event stream
+/// even on an error status (LiteLLM's `/v1/responses`: `data: {"error":
+/// …}` then `data: [DONE]`, possibly with `event:` lines): the error is
+/// then read out of the events, so it gives the same error as the same
+/// payload sent as plain JSON, and no frame shows in the message.
+fn error_body(text: &str) -> ErrorBody {
+    if let Ok(payload) = serde_json::from_str(text) {
+        return ErrorBody::Json(payload);
+    }
+    let mut sse = SseDecoder::new();
+    let mut events = Vec::new();
+    let framed = sse
+        .push(Bytes::copy_from_slice(text.as_bytes()), &mut events)
+        .and_then(|()| sse.finish(&mut events));
+    if framed.is_err() || events.is_empty() {
+        return ErrorBody::Plain;
+    }
+    let data: Vec<&[u8]> = events
+        .iter()
+        .map(|event| event.data.trim_ascii())
+        .filter(|data| !data.is_empty() && *data != b"[DONE]")
+        .collect();
+    if let Some(payload) = data.iter().find_map(|data| {
+        serde_json::from_slice::<Value>(data)
+            .ok()
+            .filter(Value::is_object)
+    }) {
+        return ErrorBody::Json(payload);
+    }
+    if data.is_empty() {
+        return ErrorBody::Framed;
+    }
+    let texts: Vec<String> = data
+        .iter()
+        .map(|data| String::from_utf8_lossy(data).into_owned())
+        .collect();
+    ErrorBody::Text(texts.join(" "))
+}
+
+/// An error reported inside a 200 stream (`data: {"error": …}`, an
+/// Anthropic `error` event, a JSON error body on a 2xx status); `secrets`
+/// and anything shaped like a key are scrubbed from the message.
 pub(crate) fn in_stream_error(
     label: &str,
     payload: &Value,
     request_id: Option<&str>,
+    secrets: &[&str],
 ) -> (ErrorKind, String) {
     let meta = payload_metadata(payload);
     let status = meta
@@ -334,10 +394,10 @@ pub(crate) fn in_stream_error(
         .as_deref()
         .and_then(|c| c.parse::<u16>().ok())
         .filter(|c| (400..600).contains(c));
-    let message = meta
-        .message
-        .clone()
-        .unwrap_or_else(|| "unknown error".to_owned());
+    let message = match &meta.message {
+        Some(message) => redact(message, secrets),
+        None => "unknown error".to_owned(),
+    };
     // Type and code both name the failure (`rate_limit_error`, `rate_limit_exceeded`, …).
     let hint = format!(
         "{} {}",
@@ -370,7 +430,7 @@ pub(crate) fn in_stream_error(
     let mut text = format!(
         "{label}: {}{}",
         truncate(&message, MAX_ERROR_DETAIL_CHARS),
-        meta.tags()
+        redact(&meta.tags(), secrets)
     );
     if let Some(id) = request_id {
         text.push_str(&format!(" [request_id={id}]"));
@@ -427,9 +487,13 @@ fn payload_metadata(root: &Value) -> PayloadMetadata {
             root.get("error_description")
                 .and_then(|_| scalar(root.get("error")))
         });
+    // A bare error event's `type` (`{"type": "error", "message": …}`)
+    // names the event, not the error.
+    let error_type =
+        scalar(subject.get("type")).filter(|t| !(t == "error" && std::ptr::eq(subject, root)));
     PayloadMetadata {
         message,
-        error_type: scalar(subject.get("type")),
+        error_type,
         code,
     }
 }
@@ -556,6 +620,7 @@ mod tests {
             "acme-ai",
             &serde_json::json!({"error": {"message": "boom (500)", "code": "500"}}),
             Some("req_9"),
+            &[],
         );
         assert_eq!(status_in_message("acme-ai", &in_stream), None);
         assert_eq!(request_id_in_message(&in_stream), Some("req_9"));
@@ -597,6 +662,89 @@ mod tests {
         assert!(text.chars().count() < 260);
         assert_eq!(error.body().unwrap().chars().count(), MAX_ERROR_BODY_CHARS);
         assert_eq!(error.stream_kind(), ErrorKind::Server);
+    }
+
+    #[test]
+    fn an_sse_framed_error_body_gives_the_error_of_its_json() {
+        let json = br#"{"error": {"message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}}"#;
+        let plain = status_error("acme", 429, Some("req_1".into()), None, json, &[]);
+        let mut framed_bodies = Vec::new();
+        for (head, nl) in [("", "\n"), ("event: error\n", "\n"), ("", "\r\n")] {
+            let json = std::str::from_utf8(json).unwrap();
+            framed_bodies.push(format!("{head}data: {json}{nl}{nl}data: [DONE]{nl}{nl}"));
+        }
+        // Comments, a keep-alive and the payload split over two data lines.
+        framed_bodies.push(
+            ": keep-alive\n\ndata: {\"error\": {\"message\": \"Rate limit reached\",\ndata: \"type\": \"requests\", \"code\": \"rate_limit_exceeded\"}}\n\n".into(),
+        );
+        for body in framed_bodies {
+            let framed = status_error(
+                "acme",
+                429,
+                Some("req_1".into()),
+                None,
+                body.as_bytes(),
+                &[],
+            );
+            assert_eq!(framed.to_string(), plain.to_string(), "{body:?}");
+            assert_eq!(
+                (framed.code(), framed.error_type(), framed.request_id()),
+                (plain.code(), plain.error_type(), plain.request_id())
+            );
+            assert_eq!(framed.stream_kind(), ErrorKind::RateLimit);
+            // The body is kept as it came.
+            assert_eq!(framed.body(), Some(body.trim()));
+        }
+        assert_eq!(
+            plain.to_string(),
+            "acme (429): Rate limit reached [type=requests, code=rate_limit_exceeded] [request_id=req_1]"
+        );
+    }
+
+    #[test]
+    fn an_sse_framed_body_shows_its_data_never_its_frames() {
+        let key = "sk-live-abcdefghijklmnopqrstuvwx";
+        let body = format!("data: upstream failed for {key}\n\ndata: [DONE]\n\n");
+        let error = status_error("acme", 502, None, None, body.as_bytes(), &[key]);
+        assert_eq!(
+            error.to_string(),
+            "acme (502): upstream failed for [redacted]"
+        );
+        let error = status_error("acme", 503, None, None, b"data: [DONE]\n\n", &[]);
+        assert_eq!(error.to_string(), "acme (503)");
+        // Not an event stream: the text as it is.
+        let error = status_error("acme", 502, None, None, b"error: bad gateway", &[]);
+        assert_eq!(error.to_string(), "acme (502): error: bad gateway");
+    }
+
+    #[test]
+    fn a_bare_error_event_s_type_is_not_the_error_s_type() {
+        let body = br#"{"type": "error", "code": "server_error", "message": "boom"}"#;
+        let error = status_error("acme", 500, None, None, body, &[]);
+        assert_eq!(error.to_string(), "acme (500): boom [code=server_error]");
+        assert_eq!(error.error_type(), None);
+        let (_, message) = in_stream_error(
+            "acme",
+            &serde_json::json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}),
+            None,
+            &[],
+        );
+        assert_eq!(message, "acme: Overloaded [type=overloaded_error]");
+    }
+
+    #[test]
+    fn in_stream_errors_never_show_the_key() {
+        let key = "gw-0123456789-secret";
+        let (_, message) = in_stream_error(
+            "acme",
+            &serde_json::json!({"error": {"message": format!("bad key {key} and sk-proj-zzzzzzzzzzzzzzzzzzzzzzzz"), "code": key}}),
+            None,
+            &[key],
+        );
+        assert_eq!(
+            message,
+            "acme: bad key [redacted] and [redacted] [code=[redacted]]"
+        );
     }
 
     #[test]
@@ -644,6 +792,7 @@ mod tests {
             "Anthropic",
             &serde_json::json!({"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}),
             Some("req_9"),
+            &[],
         );
         assert_eq!(kind, ErrorKind::Server);
         assert_eq!(
@@ -654,12 +803,14 @@ mod tests {
             "x",
             &serde_json::json!({"error": {"message": "m", "code": 400}}),
             None,
+            &[],
         );
         assert_eq!(kind, ErrorKind::InvalidRequest);
         let (kind, _) = in_stream_error(
             "x",
             &serde_json::json!({"error": {"message": "too long", "code": "CONTEXT_LENGTH_EXCEEDED"}}),
             None,
+            &[],
         );
         assert_eq!(kind, ErrorKind::ContextOverflow);
     }

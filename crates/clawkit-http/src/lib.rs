@@ -33,6 +33,7 @@
 
 mod anthropic_messages;
 mod api;
+mod body;
 mod client;
 mod content;
 mod decode;

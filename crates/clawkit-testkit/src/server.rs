@@ -70,6 +70,27 @@ impl Script {
         self
     }
 
+    /// Answers with `status` instead (an event stream on an error status,
+    /// as some gateways send).
+    ///
+    /// ```
+    /// use clawkit_testkit::Script;
+    ///
+    /// let framed_error = Script::sse("data: {\"error\": {\"message\": \"boom\"}}\n\ndata: [DONE]\n\n").status(500);
+    /// # let _ = framed_error;
+    /// ```
+    pub fn status(mut self, status: u16) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Removes the response headers named `name` (in any case), such as the
+    /// `Content-Type` the constructors set.
+    pub fn without_header(mut self, name: &str) -> Self {
+        self.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(name));
+        self
+    }
+
     /// Sends the body in pieces split at these byte offsets.
     pub fn split_at(mut self, offsets: impl IntoIterator<Item = usize>) -> Self {
         self.splits.extend(offsets);

@@ -356,6 +356,14 @@ impl WireDecoder for Decoder {
     fn ended_early(&self) -> &'static str {
         "the stream ended before message_stop"
     }
+
+    fn answer_kind(&self) -> &'static str {
+        super::answer::KIND
+    }
+
+    fn replay(&self, answer: &Value) -> Option<Vec<SseEvent>> {
+        super::answer::replay(answer)
+    }
 }
 
 /// Anthropic `stop_reason` → stop reason.

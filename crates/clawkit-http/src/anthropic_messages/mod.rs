@@ -9,11 +9,14 @@
 //! map (`server_tool_use`, `web_search_tool_result`, `mcp_tool_use`, …)
 //! and `citations_delta` pass through as raw events. A second
 //! `message_start` closes what the first message left open and continues.
+//! A whole `message` sent instead of a stream (LiteLLM's `/v1/messages`;
+//! `answer.rs`) is replayed as the events of its stream.
 //!
 //! Usage convention: `input` is `input_tokens` (which excludes cache reads
 //! and writes), `cache_read` / `cache_write` are Anthropic's cache counters,
 //! `output` is `output_tokens`.
 
+mod answer;
 mod decode;
 mod request;
 

@@ -506,6 +506,14 @@ impl WireDecoder for Decoder {
         "the stream ended without a finishReason"
     }
 
+    fn answer_kind(&self) -> &'static str {
+        super::answer::KIND
+    }
+
+    fn replay(&self, answer: &Value) -> Option<Vec<SseEvent>> {
+        super::answer::replay(answer)
+    }
+
     /// A response that called tools stops for them, whatever
     /// `finishReason` says (Gemini sends `STOP`).
     fn done_reason(&self, stop: Option<StopReason>) -> StopReason {

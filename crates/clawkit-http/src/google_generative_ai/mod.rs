@@ -9,12 +9,15 @@
 //! call they came with, for replay. `usageMetadata` is a running snapshot:
 //! the latest one with counts wins. There is no `[DONE]`: the stream ends
 //! after the chunk with a `finishReason`. Safety finishes and a blocked
-//! prompt end as `content_filter`.
+//! prompt end as `content_filter`. A whole `GenerateContentResponse` (or
+//! an array of them) sent instead of a stream (`answer.rs`) is replayed
+//! one chunk per response.
 //!
 //! Usage convention: `input` is `promptTokenCount − cachedContentTokenCount`,
 //! `cache_read` the cached count, `output` is `candidatesTokenCount +
 //! thoughtsTokenCount`, `reasoning` the thoughts count.
 
+mod answer;
 mod decode;
 mod request;
 

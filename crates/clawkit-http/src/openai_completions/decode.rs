@@ -583,6 +583,14 @@ impl WireDecoder for Decoder {
     fn ended_early(&self) -> &'static str {
         "the stream ended before the response finished (no finish_reason, no [DONE])"
     }
+
+    fn answer_kind(&self) -> &'static str {
+        super::answer::KIND
+    }
+
+    fn replay(&self, answer: &Value) -> Option<Vec<SseEvent>> {
+        super::answer::replay(answer)
+    }
 }
 
 /// `finish_reason` → stop reason.

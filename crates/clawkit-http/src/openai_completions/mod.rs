@@ -12,12 +12,15 @@
 //! stream interleaved; without an index, by id), usage from any chunk
 //! (the last one wins: a usage-only tail chunk, the finish chunk, or every
 //! chunk), finish reasons, `[DONE]`, and `{"error": …}` chunks inside a 200
-//! stream. Only choice 0 of an `n > 1` stream is decoded.
+//! stream. Only choice 0 of an `n > 1` stream is decoded. A whole
+//! `chat.completion` sent instead of a stream (`answer.rs`) is replayed as
+//! one chunk carrying its message, then `[DONE]`.
 //!
 //! Usage convention: `input` excludes cached prompt tokens (`cache_read`
 //! holds them), `output` is `completion_tokens` (reasoning included, also
 //! reported in `reasoning`), `total = prompt_tokens + completion_tokens`.
 
+mod answer;
 mod decode;
 mod request;
 

@@ -384,13 +384,9 @@ impl Decoder {
                 self.finish(out);
             }
             "response.failed" | "error" => {
-                let mut payload: Value = serde_json::from_slice(data).unwrap_or(Value::Null);
-                // A bare `error` event's `type` names the event, not the error.
-                if let Some(object) = payload.as_object_mut()
-                    && object.get("type").and_then(Value::as_str) == Some("error")
-                {
-                    object.remove("type");
-                }
+                // A bare `error` event's `type` names the event, not the
+                // error: the metadata leaves it out.
+                let payload: Value = serde_json::from_slice(data).unwrap_or(Value::Null);
                 let subject = payload
                     .pointer("/response/error")
                     .cloned()
@@ -485,5 +481,13 @@ impl WireDecoder for Decoder {
 
     fn ended_early(&self) -> &'static str {
         "the stream ended before response.completed"
+    }
+
+    fn answer_kind(&self) -> &'static str {
+        super::answer::KIND
+    }
+
+    fn replay(&self, answer: &Value) -> Option<Vec<SseEvent>> {
+        super::answer::replay(answer)
     }
 }

@@ -9,12 +9,15 @@
 //! content filter), `response.failed` and `error` (terminal errors).
 //! Lifecycle events (`response.created`, `response.in_progress`,
 //! `response.content_part.*`, `response.output_item.*` of messages) are
-//! understood and produce nothing; anything else passes through raw.
+//! understood and produce nothing; anything else passes through raw. A
+//! whole `response` object sent instead of a stream (`answer.rs`) is
+//! replayed as the events of its stream.
 //!
 //! Usage convention: `input` excludes cached tokens (`cache_read` holds
 //! them), `output` is `output_tokens` (reasoning included, also in
 //! `reasoning`).
 
+mod answer;
 mod decode;
 mod request;
 

@@ -1,0 +1,255 @@
+//! The successful body of a streaming request, in whichever form it came.
+//!
+//! Most servers answer `stream: true` with an event stream, decoded event
+//! by event as it arrives. Some gateways and mocks answer with the API's
+//! whole non-streaming JSON answer instead (LiteLLM's `/v1/messages`, an
+//! OpenAI-compatible server sending a `chat.completion`). [`BodyDecoder`]
+//! tells the two apart and hands either to the same wire decoder:
+//!
+//! - a body labelled `text/event-stream` is an event stream, as labelled;
+//! - any other body is an event stream unless its first byte that is not
+//!   whitespace (after a UTF-8 byte-order mark) is `{` or `[`, which no
+//!   event stream starts with: then it is one JSON answer, read up to a cap
+//!   and replayed through the wire decoder as the events its stream would
+//!   have carried ([`WireDecoder::on_answer`]).
+//!
+//! The event-stream path is the one it always was: a read is decoded in
+//! place, and telling the form costs one look at the first bytes.
+
+use bytes::{Bytes, BytesMut};
+use clawkit_core::{ErrorKind, StreamEvent};
+
+use crate::sse::{SseDecoder, SseEvent};
+use crate::wire_decoder::WireDecoder;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// What the body has shown itself to be so far.
+enum Form {
+    /// Nothing but whitespace (or part of a byte-order mark) yet; those
+    /// bytes are kept for whichever form follows.
+    Unknown(BytesMut),
+    /// An event stream.
+    Sse,
+    /// One JSON answer, collected until the body ends.
+    Json(BytesMut),
+}
+
+/// Decodes the body of a streaming request into normalized events through
+/// a wire decoder: an event stream as it arrives, or a whole JSON answer at
+/// its end.
+pub(crate) struct BodyDecoder {
+    form: Form,
+    sse: SseDecoder,
+    /// The SSE events of the current read; kept to reuse its allocation.
+    sse_events: Vec<SseEvent>,
+    /// The most bytes a JSON answer may have.
+    max_json: usize,
+}
+
+impl BodyDecoder {
+    /// A decoder for a body labelled `text/event-stream` (`event_stream`),
+    /// or whose form is told by its first bytes; a JSON answer may have at
+    /// most `max_json` bytes.
+    pub(crate) fn new(event_stream: bool, max_json: usize) -> Self {
+        BodyDecoder {
+            form: if event_stream {
+                Form::Sse
+            } else {
+                Form::Unknown(BytesMut::new())
+            },
+            sse: SseDecoder::new(),
+            sse_events: Vec::new(),
+            max_json,
+        }
+    }
+
+    /// Decodes one read, appending the events it completes.
+    pub(crate) fn push<W: WireDecoder + ?Sized>(
+        &mut self,
+        read: Bytes,
+        wire: &mut W,
+        out: &mut Vec<StreamEvent>,
+    ) {
+        match &mut self.form {
+            Form::Sse => self.push_sse(read, wire, out),
+            Form::Json(answer) => {
+                if answer.len() + read.len() <= self.max_json {
+                    answer.extend_from_slice(&read);
+                } else {
+                    self.too_large(wire, out);
+                }
+            }
+            Form::Unknown(pending) => {
+                let held = if pending.is_empty() {
+                    Held::Read(read)
+                } else {
+                    pending.extend_from_slice(&read);
+                    Held::Pending(std::mem::take(pending))
+                };
+                match sniff(held.as_slice()) {
+                    Sniffed::Json if held.len() <= self.max_json => {
+                        self.form = Form::Json(held.into_mut());
+                    }
+                    Sniffed::Json => self.too_large(wire, out),
+                    // Only whitespace so far, which neither form minds:
+                    // held, within the cap a JSON answer has.
+                    Sniffed::Undecided if held.len() <= self.max_json => {
+                        self.form = Form::Unknown(held.into_mut());
+                    }
+                    Sniffed::Sse | Sniffed::Undecided => {
+                        self.form = Form::Sse;
+                        self.push_sse(held.into_bytes(), wire, out);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Ends the body: the terminal event is appended if none was yet.
+    pub(crate) fn finish<W: WireDecoder + ?Sized>(
+        &mut self,
+        wire: &mut W,
+        out: &mut Vec<StreamEvent>,
+    ) {
+        if wire.finished() {
+            return;
+        }
+        match std::mem::replace(&mut self.form, Form::Sse) {
+            Form::Json(answer) => {
+                let answer = answer.strip_prefix(BOM).unwrap_or(&answer);
+                wire.on_answer(answer, out);
+                return;
+            }
+            // An empty or blank body: an event stream with no event.
+            Form::Unknown(pending) if !pending.is_empty() => {
+                self.push_sse(pending.freeze(), wire, out);
+                if wire.finished() {
+                    return;
+                }
+            }
+            Form::Unknown(_) | Form::Sse => {}
+        }
+        let mut events = Vec::new();
+        if let Err(e) = self.sse.finish(&mut events) {
+            wire.on_failure(ErrorKind::Protocol, e.to_string(), out);
+            return;
+        }
+        for event in events {
+            wire.on_event(event, out);
+            if wire.finished() {
+                return;
+            }
+        }
+        wire.on_end(out);
+    }
+
+    /// One read of an event stream: decoded in place, each event mapped.
+    #[inline]
+    fn push_sse<W: WireDecoder + ?Sized>(
+        &mut self,
+        read: Bytes,
+        wire: &mut W,
+        out: &mut Vec<StreamEvent>,
+    ) {
+        let mut events = std::mem::take(&mut self.sse_events);
+        if let Err(e) = self.sse.push(read, &mut events) {
+            wire.on_failure(ErrorKind::Protocol, e.to_string(), out);
+        } else {
+            out.reserve(events.len() + 1);
+            for event in events.drain(..) {
+                wire.on_event(event, out);
+                if wire.finished() {
+                    break;
+                }
+            }
+        }
+        events.clear();
+        self.sse_events = events;
+    }
+
+    fn too_large<W: WireDecoder + ?Sized>(&mut self, wire: &mut W, out: &mut Vec<StreamEvent>) {
+        let max = self.max_json;
+        self.form = Form::Json(BytesMut::new());
+        wire.on_failure(
+            ErrorKind::Protocol,
+            format!("JSON response exceeds {max} bytes"),
+            out,
+        );
+    }
+}
+
+/// The bytes held while the form was being told: the read itself (not
+/// copied) or what was pending with the read appended.
+enum Held {
+    Read(Bytes),
+    Pending(BytesMut),
+}
+
+impl Held {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Held::Read(read) => read,
+            Held::Pending(pending) => pending,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.as_slice().len()
+    }
+
+    fn into_bytes(self) -> Bytes {
+        match self {
+            Held::Read(read) => read,
+            Held::Pending(pending) => pending.freeze(),
+        }
+    }
+
+    fn into_mut(self) -> BytesMut {
+        match self {
+            Held::Read(read) => BytesMut::from(read),
+            Held::Pending(pending) => pending,
+        }
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Sniffed {
+    Json,
+    Sse,
+    Undecided,
+}
+
+/// The form the start of a body shows: JSON when its first byte that is
+/// not whitespace (after a byte-order mark) opens an object or an array.
+fn sniff(start: &[u8]) -> Sniffed {
+    let rest = match start.strip_prefix(BOM) {
+        Some(rest) => rest,
+        None if BOM.starts_with(start) => return Sniffed::Undecided,
+        None => start,
+    };
+    match rest.iter().find(|b| !b.is_ascii_whitespace()) {
+        Some(b'{' | b'[') => Sniffed::Json,
+        Some(_) => Sniffed::Sse,
+        None => Sniffed::Undecided,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_is_json_only_when_it_opens_an_object_or_an_array() {
+        assert_eq!(sniff(b"{\"id\":1}"), Sniffed::Json);
+        assert_eq!(sniff(b"\r\n  [{}]"), Sniffed::Json);
+        assert_eq!(sniff(b"\xEF\xBB\xBF{}"), Sniffed::Json);
+        assert_eq!(sniff(b"data: {}\n\n"), Sniffed::Sse);
+        assert_eq!(sniff(b": keep-alive\n\n"), Sniffed::Sse);
+        assert_eq!(sniff(b"\xEF\xBB\xBFdata: x\n\n"), Sniffed::Sse);
+        assert_eq!(sniff(b""), Sniffed::Undecided);
+        assert_eq!(sniff(b"\n\r\n \t"), Sniffed::Undecided);
+        assert_eq!(sniff(b"\xEF\xBB"), Sniffed::Undecided);
+        assert_eq!(sniff(b"\xEF\xBB\xBF\n"), Sniffed::Undecided);
+    }
+}
