@@ -20,6 +20,7 @@ mod history;
 mod input;
 mod manifest;
 mod models;
+mod pack;
 mod plugin_dir;
 mod runtime;
 mod serve;
@@ -78,6 +79,13 @@ enum Command {
     /// --config file that cannot be read or is malformed, a --plugin folder
     /// that does not exist).
     Serve(serve::ServeArgs),
+    /// Write a plugin of this command line as an OpenClaw plugin package
+    /// (manifest, package.json, index.js, and this binary as its sidecar)
+    /// that `openclaw plugins install DIR` accepts.
+    ///
+    /// Exit status: 0 written, 1 the plugin cannot be packed (why on
+    /// stderr), 2 usage (no plugin to pack, an unknown --plugin-id).
+    Pack(pack::PackArgs),
 }
 
 /// Exit code for usage errors and paths that do not exist.
@@ -102,6 +110,7 @@ where
         Command::Tools(command) => tools::run(command, &plugins),
         Command::Doctor => doctor::run(&plugins),
         Command::Serve(args) => serve::run(args, &plugins),
+        Command::Pack(args) => pack::run(args, &plugins),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

@@ -47,6 +47,13 @@ impl Plugins {
         }
     }
 
+    /// A runtime of these plugins alone (no built-in provider, no
+    /// `--plugin` folder): what `clawkit pack` packs.
+    pub(crate) fn own_runtime(&self, env: Env) -> Result<Runtime, SetupError> {
+        let builder = (self.register)(Runtime::builder().env(env)).map_err(SetupError::Plugins)?;
+        Ok(builder.build()?)
+    }
+
     /// These plugins, then `loaded`.
     pub(crate) fn with_manifest_only(&self, loaded: Vec<ManifestOnlyPlugin>) -> Self {
         let mut plugins = self.clone();

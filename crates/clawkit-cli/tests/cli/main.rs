@@ -9,6 +9,7 @@ mod help;
 mod manifest_check;
 mod manifest_schema;
 mod models_list;
+mod pack;
 mod plugin;
 mod serve;
 mod turn;

@@ -264,7 +264,8 @@ fn the_human_report_goes_to_stderr() {
 
 #[test]
 fn publish_reports_the_missing_entry_of_the_example() {
-    // examples/acme-ai names ./index.ts, which does not exist (yet):
+    // examples/acme-ai names ./index.ts, which its source folder does not
+    // have (`clawkit pack` writes the installable package; see pack.rs):
     // `openclaw plugins validate` refuses it with these words.
     let path = acme_ai();
     let (code, value) = json_output(&[

@@ -26,8 +26,9 @@ fn the_example_folder_is_valid() {
 
 #[test]
 fn publish_finds_that_the_example_entry_does_not_exist() {
-    // examples/acme-ai/package.json names ./index.ts, which is not there yet;
-    // `openclaw plugins validate` says exactly this.
+    // examples/acme-ai/package.json (the guide's) names ./index.ts, which the
+    // crate's source folder does not have: its installable package is what
+    // `clawkit pack` writes. `openclaw plugins validate` says exactly this.
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples/acme-ai");
     let check = check_plugin(path, &CheckOptions::new().publish(true)).unwrap();
     assert!(!check.is_valid());
