@@ -76,7 +76,9 @@ else
   fail "openclaw plugins inspect acme-ai --runtime (see $work/inspect.json)"
 fi
 
-sidecars() { pgrep -f "extensions/acme-ai/bin/acme-cli serve --sidecar" || true; }
+# OpenClaw runs an installed plugin from a staged copy (under
+# ~/.openclaw/tmp/plugin-captures/…), so match the binary's name, not a path.
+sidecars() { pgrep -f "acme-ai/bin/acme-cli serve --sidecar" || true; }
 
 turn() { # turn NAME: one local agent turn; stdout, stderr and status in $work/NAME.*
   local name="$1" status=0
@@ -108,10 +110,10 @@ if grep -q 'red basket' "$work/ok.out" && ! grep -q 'blue basket' "$work/ok.out"
 else
   fail "OpenClaw did not print \"red basket\" (see $work/ok.out)"
 fi
-if grep -rqs -- "$key" "$work/home/.openclaw/extensions" || ps -eo args | grep -v grep | grep -q -- "$key"; then
-  fail "the key is in a file of the package or in a command line"
+if grep -rqs -- "$key" "$work/home/.openclaw" || ps -eo args | grep -v grep | grep -q -- "$key"; then
+  fail "the key is in a file under ~/.openclaw or in a command line"
 else
-  pass "the key is in no file of the package and no command line"
+  pass "the key is in no file under ~/.openclaw (the package included) and no command line"
 fi
 sleep 1
 if [[ -z "$(sidecars)" ]]; then pass "no sidecar left after the turn"; else fail "a sidecar outlived OpenClaw: $(sidecars)"; fi
