@@ -154,6 +154,12 @@ if [[ -z "$running" ]]; then
   fail "no sidecar was running while the upstream held the request (see $work/kill.err)"
   kill -KILL "$victim" 2>/dev/null || true
 else
+  leaked=0
+  for pid in $running; do
+    if tr '\0' '\n' </proc/"$pid"/cmdline 2>/dev/null | grep -q -- "$key" \
+      || tr '\0' '\n' </proc/"$pid"/environ 2>/dev/null | grep -q -- "$key"; then leaked=1; fi
+  done
+  if (( leaked )); then fail "the running sidecar has the key in its argv or environment"; else pass "the running sidecar has the key in neither its argv nor its environment"; fi
   kill -KILL "$victim" 2>/dev/null || true
   wait "$victim" 2>/dev/null || true
   for _ in $(seq 1 100); do [[ -z "$(sidecars)" ]] && break; sleep 0.1; done

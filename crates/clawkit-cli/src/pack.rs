@@ -190,9 +190,6 @@ struct ProviderData {
     #[serde(skip_serializing_if = "Option::is_none")]
     docs_path: Option<String>,
     env_vars: Vec<String>,
-    /// An environment variable that, when set where OpenClaw runs, points
-    /// the provider's upstream elsewhere (`--base-url` of the sidecar).
-    base_url_env: String,
     /// `createProviderApiKeyAuthMethod` options, without `providerId`.
     auth: Vec<Value>,
     /// Whether the provider resolves any model id (not only its rows).
@@ -385,15 +382,16 @@ fn provider_data(
             max_tokens: DEFAULT_MAX_TOKENS,
         },
     };
+    if models.is_empty() && probe.is_none() {
+        skipped.push(format!(
+            "{id}: no static model rows and no dynamic model resolution: OpenClaw will know none of its models"
+        ));
+    }
     let data = ProviderData {
         id: id.to_owned(),
         label: provider.label().to_owned(),
         docs_path: provider.docs_path().map(str::to_owned),
         env_vars: provider.env_vars(),
-        base_url_env: format!(
-            "{}_BASE_URL",
-            id.to_ascii_uppercase().replace(['-', '.'], "_")
-        ),
         auth,
         dynamic_models: probe.is_some(),
         dynamic_defaults,
@@ -481,6 +479,9 @@ fn package_json(
         "description": description,
         "type": "module",
         "files": ["index.js", DATA_FILE, "openclaw.plugin.json", "bin"],
+        // bin/ holds this machine's binary: the package runs here only.
+        "os": [node_os()],
+        "cpu": [node_cpu()],
         "peerDependencies": {"openclaw": format!(">={OPENCLAW_VERSION}")},
         "peerDependenciesMeta": {"openclaw": {"optional": true}},
         "openclaw": {
@@ -493,6 +494,25 @@ fn package_json(
             "build": {"openclawVersion": OPENCLAW_VERSION, "pluginSdkVersion": OPENCLAW_VERSION}
         }
     })
+}
+
+/// This machine's OS as Node names it (`process.platform`).
+fn node_os() -> &'static str {
+    match std::env::consts::OS {
+        "macos" => "darwin",
+        "windows" => "win32",
+        other => other,
+    }
+}
+
+/// This machine's CPU as Node names it (`process.arch`).
+fn node_cpu() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "x64",
+        "aarch64" => "arm64",
+        "x86" => "ia32",
+        other => other,
+    }
 }
 
 fn write_json(path: &Path, value: &impl Serialize) -> Result<(), PackError> {
@@ -559,7 +579,20 @@ fn replace(out: &Path, staging: &Path, plugin_id: &str) -> Result<(), PackError>
                 plugin: plugin_id.to_owned(),
             });
         }
-        std::fs::remove_dir_all(out).map_err(write_error(out))?;
+        // The earlier package goes aside first, so a failed rename loses
+        // nothing.
+        let aside = staging.with_extension("earlier");
+        let _ = std::fs::remove_dir_all(&aside);
+        std::fs::rename(out, &aside).map_err(write_error(out))?;
+        if let Err(source) = std::fs::rename(staging, out) {
+            let _ = std::fs::rename(&aside, out);
+            return Err(PackError::Write {
+                path: out.display().to_string(),
+                source,
+            });
+        }
+        let _ = std::fs::remove_dir_all(&aside);
+        return Ok(());
     }
     std::fs::rename(staging, out).map_err(write_error(out))
 }

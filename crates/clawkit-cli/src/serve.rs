@@ -72,8 +72,10 @@ pub(crate) struct ServeArgs {
     base_urls: Vec<String>,
     /// Run as a host's sidecar (what `clawkit pack` starts): each request
     /// brings its provider key (`Authorization: Bearer …`; a request
-    /// without one gets 401), and the server stops when its stdin closes,
-    /// so it never outlives the process that started it.
+    /// without one gets 401); a provider's upstream may come from
+    /// `<ID>_BASE_URL` in the environment (`ACME_AI_BASE_URL`); the server
+    /// stops when its stdin closes, so it never outlives the process that
+    /// started it.
     #[arg(long, conflicts_with = "runtime")]
     sidecar: bool,
 }
@@ -136,12 +138,12 @@ fn orchestrator(runtime: &str, addr: &str) -> ExitCode {
                     .iter()
                     .map(|role| role.id.as_str())
                     .collect();
-                eprintln!(
+                say(format_args!(
                     "clawkit: reference orchestrator, roles {}: GET {url}/health, /state, /registry; POST {url}/v1/chat/completions (Ctrl-C to stop)",
                     roles.join(", ")
-                );
+                ));
                 let why = stop_signal().await;
-                eprintln!("clawkit: {why}: stopping");
+                say(format_args!("clawkit: {why}: stopping"));
                 server.shutdown().await.map_err(|e| e.to_string())
             })
         });
@@ -151,13 +153,23 @@ fn orchestrator(runtime: &str, addr: &str) -> ExitCode {
     }
 }
 
+/// One line on stderr, ignoring a failed write: a sidecar whose host died
+/// has no stderr left to write to, and must still stop cleanly (where
+/// `eprintln!` would panic on the broken pipe).
+fn say(line: std::fmt::Arguments<'_>) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr
+        .write_fmt(line)
+        .and_then(|()| stderr.write_all(b"\n"));
+}
+
 fn usage(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("clawkit: {message}");
+    say(format_args!("clawkit: {message}"));
     ExitCode::from(crate::EXIT_USAGE)
 }
 
 fn failure(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("clawkit: {message}");
+    say(format_args!("clawkit: {message}"));
     ExitCode::FAILURE
 }
 
@@ -187,13 +199,7 @@ fn gateway(args: &ServeArgs, plugins: &Plugins) -> ExitCode {
     let mut gateway = Gateway::new(Arc::clone(&runtime))
         .with_limits(config.limits.clone())
         .with_request_keys(args.sidecar)
-        .on_request(|log| eprintln!("clawkit: {log}"));
-    for given in &args.base_urls {
-        match base_url_flag(given, &known) {
-            Ok((provider, url)) => gateway = gateway.with_base_url(&provider, url),
-            Err(message) => return usage(format!("--base-url: {message}")),
-        }
-    }
+        .on_request(|log| say(format_args!("clawkit: {log}")));
     for (provider, url, at) in &config.base_urls {
         if !known.contains(&provider.as_str()) {
             let file = args.config.as_deref().unwrap_or(Path::new(""));
@@ -206,6 +212,27 @@ fn gateway(args: &ServeArgs, plugins: &Plugins) -> ExitCode {
         }
         gateway = gateway.with_base_url(provider, url.clone());
     }
+    // The command line wins over the config file; a sidecar's environment
+    // (`<ID>_BASE_URL`, kept out of argv, where any local user can read it)
+    // wins over both.
+    for given in &args.base_urls {
+        match base_url_flag(given, &known) {
+            Ok((provider, url)) => gateway = gateway.with_base_url(&provider, url),
+            Err(message) => return usage(format!("--base-url: {message}")),
+        }
+    }
+    if args.sidecar {
+        for provider in &known {
+            let name = base_url_env(provider);
+            let Some(value) = std::env::var(&name).ok().filter(|v| !v.trim().is_empty()) else {
+                continue;
+            };
+            match base_url_flag(&format!("{provider}={value}"), &known) {
+                Ok((provider, url)) => gateway = gateway.with_base_url(&provider, url),
+                Err(_) => return usage(format!("{name}: not an http(s) URL")),
+            }
+        }
+    }
     let served = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -215,6 +242,16 @@ fn gateway(args: &ServeArgs, plugins: &Plugins) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => failure(message),
     }
+}
+
+/// The environment variable a sidecar reads `provider`'s upstream base URL
+/// from: the id upper-cased, `-` and `.` as `_`, then `_BASE_URL`
+/// (`acme-ai` → `ACME_AI_BASE_URL`).
+fn base_url_env(provider: &str) -> String {
+    format!(
+        "{}_BASE_URL",
+        provider.to_ascii_uppercase().replace(['-', '.'], "_")
+    )
 }
 
 /// `PROVIDER=URL`: a served provider and an http(s) URL. The message
@@ -268,9 +305,9 @@ async fn serve(
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "listening on {url}").and_then(|()| out.flush());
     }
-    eprintln!(
+    say(format_args!(
         "clawkit: serving {providers} providers: POST {url}/v1/chat/completions, GET {url}/v1/models (Ctrl-C to stop)"
-    );
+    ));
     let why = if sidecar {
         tokio::select! {
             why = stop_signal() => why,
@@ -279,7 +316,7 @@ async fn serve(
     } else {
         stop_signal().await
     };
-    eprintln!("clawkit: {why}: stopping");
+    say(format_args!("clawkit: {why}: stopping"));
     server
         .shutdown(SHUTDOWN_GRACE)
         .await

@@ -283,4 +283,16 @@ fn a_bad_base_url_flag_is_a_usage_error_that_keeps_the_url_to_itself() {
         assert!(err.contains(says), "{given}: {err}");
         assert!(!err.contains("hunter2"), "{err}");
     }
+    // A sidecar reads its upstreams from the environment, checked the same way.
+    let output = clawkit_with_env(
+        &["serve", "--sidecar", "--addr", "127.0.0.1:0"],
+        &[("ACME_AI_BASE_URL", "ftp://user:hunter2@host/v1")],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let err = stderr(&output);
+    assert!(
+        err.contains("ACME_AI_BASE_URL: not an http(s) URL"),
+        "{err}"
+    );
+    assert!(!err.contains("hunter2"), "{err}");
 }

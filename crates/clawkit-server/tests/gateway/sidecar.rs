@@ -25,16 +25,29 @@ fn answer() -> String {
     ])
 }
 
+/// The request log lines of a gateway, as `clawkit serve` prints them.
+type Logged = std::sync::Arc<std::sync::Mutex<Vec<String>>>;
+
 /// A sidecar gateway (no key in its environment) in front of `scripts`.
 async fn sidecar(scripts: Vec<Script>) -> (ScriptedServer, Server, String, reqwest::Client) {
+    let (upstream, server, base, client, _) = logged_sidecar(scripts).await;
+    (upstream, server, base, client)
+}
+
+async fn logged_sidecar(
+    scripts: Vec<Script>,
+) -> (ScriptedServer, Server, String, reqwest::Client, Logged) {
     let upstream = ScriptedServer::start(scripts).await.unwrap();
+    let logged = Logged::default();
+    let lines = std::sync::Arc::clone(&logged);
     let gateway = Gateway::new(runtime(Env::new()))
         .with_request_keys(true)
-        .with_base_url("acme-ai", upstream.url("/v1").parse().unwrap());
+        .with_base_url("acme-ai", upstream.url("/v1").parse().unwrap())
+        .on_request(move |log| lines.lock().unwrap().push(log.to_string()));
     let server = Server::bind(&gateway, "127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", server.local_addr());
     let client = reqwest::Client::builder().no_proxy().build().unwrap();
-    (upstream, server, base, client)
+    (upstream, server, base, client, logged)
 }
 
 fn ask(model: &str, stream: bool) -> Value {
@@ -153,5 +166,48 @@ async fn a_provider_s_models_are_listed_with_bare_ids() {
             .unwrap()
             .iter()
             .all(|row| row["owned_by"] == "acme-ai")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_s_key_is_in_no_log_line_and_no_error_it_comes_back_in() {
+    let echoed = json!({"error": {"message": format!("Incorrect API key provided: {HOST_KEY}"),
+                                  "type": "invalid_request_error", "code": "invalid_api_key"}});
+    let (upstream, _server, base, client, logged) = logged_sidecar(vec![
+        Script::sse(answer()),
+        Script::json(401, echoed.to_string()),
+    ])
+    .await;
+    let url = format!("{base}/providers/acme-ai/v1/chat/completions");
+    let ok = client
+        .post(&url)
+        .bearer_auth(HOST_KEY)
+        .json(&ask("acme-large", false))
+        .send()
+        .await
+        .unwrap();
+    json_body(ok, 200).await;
+    let refused = client
+        .post(&url)
+        .bearer_auth(HOST_KEY)
+        .json(&ask("acme-large", false))
+        .send()
+        .await
+        .unwrap();
+    let body = json_body(refused, 401).await;
+    assert_eq!(upstream.requests().len(), 2);
+    assert!(!body.to_string().contains(HOST_KEY), "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Incorrect API key provided"),
+        "{body}"
+    );
+    let lines = logged.lock().unwrap().clone();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines.iter().all(|line| !line.contains(HOST_KEY)),
+        "{lines:?}"
     );
 }

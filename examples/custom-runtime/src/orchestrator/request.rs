@@ -1,8 +1,11 @@
 //! Reading a completion request: OpenAI's body plus the routing fields
-//! Claw3D sends (`role`, `lane`, `session_id`, `conversation_id`), read
-//! leniently: unknown fields are ignored, a routing field of the wrong type
-//! counts as absent, `model` may be missing, and consecutive user messages
-//! are fine (Claw3D sends them after a failed turn).
+//! Claw3D sends (`role`, `lane`, `session_id`, `conversation_id`). The
+//! body is read leniently: unknown fields are ignored, a routing field of
+//! the wrong type counts as absent, `model` may be missing, and
+//! consecutive user messages are fine (Claw3D sends them after a failed
+//! turn). Each message is read as `clawkit serve` reads it (OpenAI's
+//! shapes; Claw3D sends string contents), and one that is not OpenAI's
+//! shape is a 400 naming its pointer.
 
 use clawkit_core::{ContentBlock, Context, Message};
 use clawkit_server::openai::messages_from_json;
