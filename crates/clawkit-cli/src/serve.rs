@@ -227,9 +227,13 @@ fn gateway(args: &ServeArgs, plugins: &Plugins) -> ExitCode {
             let Some(value) = std::env::var(&name).ok().filter(|v| !v.trim().is_empty()) else {
                 continue;
             };
+            // The host's environment is not this command's to refuse: a
+            // value that is not a URL is said and ignored.
             match base_url_flag(&format!("{provider}={value}"), &known) {
                 Ok((provider, url)) => gateway = gateway.with_base_url(&provider, url),
-                Err(_) => return usage(format!("{name}: not an http(s) URL")),
+                Err(_) => say(format_args!(
+                    "clawkit: {name}: not an http(s) URL; {provider} keeps its own endpoint"
+                )),
             }
         }
     }
