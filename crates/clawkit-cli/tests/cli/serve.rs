@@ -11,17 +11,37 @@ use serde_json::Value;
 
 use crate::{clawkit, clawkit_with_env, stderr, stdout, temp_dir};
 
-/// `clawkit serve ARGS` with an empty environment, stdout and stderr piped.
+/// `clawkit serve ARGS` with an empty environment, stdin, stdout and
+/// stderr piped.
 fn spawn_serve(args: &[&str]) -> Child {
+    spawn_serve_with(args, &[])
+}
+
+/// `clawkit serve ARGS` with only `env` (and `NO_COLOR`) in its environment.
+fn spawn_serve_with(args: &[&str], env: &[(&str, &str)]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_clawkit"))
         .arg("serve")
         .args(args)
         .env_clear()
         .env("NO_COLOR", "1")
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap()
+}
+
+/// What `child` wrote on stderr, to its end.
+fn stderr_to_end(child: &mut Child) -> String {
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    err
 }
 
 /// A plain HTTP/1.1 GET: the status and the body.
@@ -123,13 +143,7 @@ fn serve_prints_its_address_answers_models_and_stops_on_sigterm() {
     let status = wait(&mut child, Duration::from_secs(20));
     assert_eq!(status.code(), Some(0));
     assert!(lines.next().is_none(), "one line on stdout");
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let err = stderr_to_end(&mut child);
     assert!(err.contains("GET /v1/models 200"), "{err}");
     assert!(err.contains("terminated: stopping"), "{err}");
 }
@@ -210,22 +224,13 @@ fn serve_has_help() {
 
 #[test]
 fn a_sidecar_wants_a_key_per_request_and_stops_when_its_stdin_closes() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_clawkit"))
-        .args([
-            "serve",
-            "--sidecar",
-            "--addr",
-            "127.0.0.1:0",
-            "--base-url",
-            "acme-ai=http://127.0.0.1:9/v1",
-        ])
-        .env_clear()
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_serve(&[
+        "--sidecar",
+        "--addr",
+        "127.0.0.1:0",
+        "--base-url",
+        "acme-ai=http://127.0.0.1:9/v1",
+    ]);
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let first = lines.next().unwrap().unwrap();
     let addr = first
@@ -254,13 +259,7 @@ fn a_sidecar_wants_a_key_per_request_and_stops_when_its_stdin_closes() {
     drop(child.stdin.take());
     let status = wait(&mut child, Duration::from_secs(20));
     assert_eq!(status.code(), Some(0));
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let err = stderr_to_end(&mut child);
     assert!(err.contains("stdin closed: stopping"), "{err}");
 }
 
@@ -285,15 +284,10 @@ fn a_bad_base_url_flag_is_a_usage_error_that_keeps_the_url_to_itself() {
     }
     // A sidecar reads its upstreams from the environment: one that is not a
     // URL is said (without its value) and ignored, not fatal.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_clawkit"))
-        .args(["serve", "--sidecar", "--addr", "127.0.0.1:0"])
-        .env_clear()
-        .env("ACME_AI_BASE_URL", "ftp://user:hunter2@host/v1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_serve_with(
+        &["--sidecar", "--addr", "127.0.0.1:0"],
+        &[("ACME_AI_BASE_URL", "ftp://user:hunter2@host/v1")],
+    );
     let first = BufReader::new(child.stdout.take().unwrap())
         .lines()
         .next()
@@ -302,13 +296,7 @@ fn a_bad_base_url_flag_is_a_usage_error_that_keeps_the_url_to_itself() {
     assert!(first.starts_with("listening on http://"), "{first}");
     drop(child.stdin.take());
     assert_eq!(wait(&mut child, Duration::from_secs(20)).code(), Some(0));
-    let mut err = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut err)
-        .unwrap();
+    let err = stderr_to_end(&mut child);
     assert!(
         err.contains("ACME_AI_BASE_URL: not an http(s) URL; acme-ai keeps its own endpoint"),
         "{err}"

@@ -50,6 +50,21 @@ async fn logged_sidecar(
     (upstream, server, base, client, logged)
 }
 
+/// A whole (not streamed) chat completion for `model`, with the host's key.
+async fn post_with_key(
+    client: &reqwest::Client,
+    url: impl reqwest::IntoUrl,
+    model: &str,
+) -> reqwest::Response {
+    client
+        .post(url)
+        .bearer_auth(HOST_KEY)
+        .json(&ask(model, false))
+        .send()
+        .await
+        .unwrap()
+}
+
 fn ask(model: &str, stream: bool) -> Value {
     json!({"model": model, "stream": stream,
            "messages": [{"role": "user", "content": "put it in the red basket"}]})
@@ -61,13 +76,7 @@ async fn each_request_brings_its_key_and_a_bare_model_id() {
         sidecar(vec![Script::sse(answer()), Script::sse(answer())]).await;
     let url = format!("{base}/providers/acme-ai/v1/chat/completions");
 
-    let response = client
-        .post(&url)
-        .bearer_auth(HOST_KEY)
-        .json(&ask("acme-large", false))
-        .send()
-        .await
-        .unwrap();
+    let response = post_with_key(&client, &url, "acme-large").await;
     let body = json_body(response, 200).await;
     // The Rust hooks ran: Acme's "blue basket" is the user's "red basket".
     assert_eq!(
@@ -130,13 +139,12 @@ async fn without_a_key_or_with_an_unknown_provider_nothing_goes_upstream() {
             .contains("Authorization: Bearer")
     );
 
-    let response = client
-        .post(format!("{base}/providers/nope/v1/chat/completions"))
-        .bearer_auth(HOST_KEY)
-        .json(&ask("acme-large", false))
-        .send()
-        .await
-        .unwrap();
+    let response = post_with_key(
+        &client,
+        format!("{base}/providers/nope/v1/chat/completions"),
+        "acme-large",
+    )
+    .await;
     let body = json_body(response, 404).await;
     assert_eq!(body["error"]["code"], "model_not_found");
     assert!(upstream.requests().is_empty());
@@ -179,21 +187,9 @@ async fn a_request_s_key_is_in_no_log_line_and_no_error_it_comes_back_in() {
     ])
     .await;
     let url = format!("{base}/providers/acme-ai/v1/chat/completions");
-    let ok = client
-        .post(&url)
-        .bearer_auth(HOST_KEY)
-        .json(&ask("acme-large", false))
-        .send()
-        .await
-        .unwrap();
+    let ok = post_with_key(&client, &url, "acme-large").await;
     json_body(ok, 200).await;
-    let refused = client
-        .post(&url)
-        .bearer_auth(HOST_KEY)
-        .json(&ask("acme-large", false))
-        .send()
-        .await
-        .unwrap();
+    let refused = post_with_key(&client, &url, "acme-large").await;
     let body = json_body(refused, 401).await;
     assert_eq!(upstream.requests().len(), 2);
     assert!(!body.to_string().contains(HOST_KEY), "{body}");
