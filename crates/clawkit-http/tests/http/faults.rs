@@ -3,9 +3,10 @@
 //! text "Hello world" (two deltas) that the fault then breaks. Each case
 //! pins the outcome: the typed error (or the exact answer), exactly one
 //! terminal event and it last, no key in any event, the number of
-//! requests the server saw, and a bound on the time (short client
-//! timeouts, never a real wait). The four transports of a case run at
-//! once; docs/reliability.md lists the matrix.
+//! requests the server saw, and a bound on the time (the client's
+//! timeouts are 1 s where a case stalls, and a stalled server stops when
+//! the client leaves). The four transports of a case run at once;
+//! docs/reliability.md lists the matrix.
 //!
 //! The 1 GB error body's memory is measured in its own test binary
 //! (tests/bounded_memory.rs), where a counting allocator sees nothing else.

@@ -434,7 +434,8 @@ async fn retries_are_opt_in_and_only_before_output() {
     assert_eq!(server.requests().len(), 1);
 }
 
-/// A redirect outside the allowlist: tests/http/faults.rs, every transport.
+/// (A redirect to a host outside the allowlist is a case of the fault
+/// matrix, tests/http/faults.rs, for every transport.)
 #[tokio::test]
 async fn the_host_allowlist_is_checked_on_the_first_url() {
     let ok = sse(&[&chunk(json!({"content": "ok"}), Some("stop")), "[DONE]"]);
