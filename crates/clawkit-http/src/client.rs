@@ -483,7 +483,12 @@ fn send_error(label: &str, error: reqwest::Error) -> HttpError {
     } else if error.is_builder() {
         (HttpErrorKind::Request, "invalid request".to_owned())
     } else {
-        (HttpErrorKind::Connect, "request failed".to_owned())
+        // A connection reset or closed before the response head.
+        let what = match root_cause(&error) {
+            Some(cause) => format!("request failed: {cause}"),
+            None => "request failed".to_owned(),
+        };
+        (HttpErrorKind::Connect, what)
     };
     let url = error.url().map(redacted_url).unwrap_or_default();
     let message = if url.is_empty() {
@@ -495,9 +500,10 @@ fn send_error(label: &str, error: reqwest::Error) -> HttpError {
 }
 
 /// The innermost cause of a connect error (`Connection refused`, a failed
-/// DNS lookup), which says what to fix; none when there is no chain. It
+/// DNS lookup) or of a broken connection (`connection reset`, a body cut
+/// short), which says what happened; none when there is no chain. It
 /// names hosts and addresses, never credentials.
-fn root_cause(error: &reqwest::Error) -> Option<String> {
+pub(crate) fn root_cause(error: &reqwest::Error) -> Option<String> {
     let mut cause = std::error::Error::source(error)?;
     while let Some(next) = cause.source() {
         cause = next;

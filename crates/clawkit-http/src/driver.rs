@@ -17,7 +17,7 @@ use tracing::Instrument;
 use url::Url;
 
 use crate::body::BodyDecoder;
-use crate::client::HttpClient;
+use crate::client::{HttpClient, root_cause};
 use crate::content::{OutputRecorder, RecordedInput};
 use crate::error::HttpError;
 use crate::wire_decoder::WireDecoder;
@@ -287,7 +287,11 @@ async fn next_chunk<D>(reading: &mut Reading<D>) -> Next {
         match tokio::time::timeout(idle, reading.body.next()).await {
             Err(_) => Next::Stalled,
             Ok(None) => Next::End,
-            Ok(Some(Err(e))) => Next::Broken(e.without_url().to_string()),
+            // The innermost cause says how the body broke (reqwest's own
+            // message is "error decoding response body" whatever happened).
+            Ok(Some(Err(e))) => {
+                Next::Broken(root_cause(&e).unwrap_or_else(|| e.without_url().to_string()))
+            }
             Ok(Some(Ok(chunk))) => Next::Chunk(chunk),
         }
     }

@@ -86,7 +86,7 @@ mod stream;
 
 pub use conformance::{CANARY, CORE_CHECKS, Check, Conformance, Outcome, Report};
 pub use recorded::{Recorded, Recording};
-pub use server::{RecordedRequest, Script, ScriptedServer};
+pub use server::{RecordedRequest, Script, ScriptedServer, refused_url};
 pub use stream::{Reply, STREAM_DEADLINE, Streamed, ToolCall};
 
 use clawkit_core::{

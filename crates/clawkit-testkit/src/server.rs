@@ -6,12 +6,20 @@
 //! between pieces, or cut off mid-body (the connection closes without the
 //! final chunk, which the client sees as a dropped connection). Every
 //! request is recorded for snapshotting the outbound body. During a stall
-//! the server watches the connection: when the client closes it (a
+//! (or a delayed head) the server watches the connection: when the client closes it (a
 //! cancelled or timed-out stream), the script stops there and
 //! [`ScriptedServer::closed_by_client`] counts it.
+//!
+//! For fault injection a script can also reset the connection before the
+//! head ([`Script::reset`]), answer in HTTP/1.0 with no length, the body
+//! ended by closing the connection ([`Script::http10`]), or send a body
+//! generated piece by piece and never held whole ([`Script::generated`],
+//! a gigabyte costs 64 KiB); [`ScriptedServer::body_bytes_written`] counts
+//! what the client was sent, and [`refused_url`] names a port where nothing
+//! listens.
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -26,6 +34,29 @@ enum Step {
     Drop,
 }
 
+/// How the server frames the response.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Framing {
+    /// HTTP/1.1, chunked transfer encoding.
+    Chunked,
+    /// HTTP/1.0 with no length: the body is sent as it is and ends when
+    /// the connection closes.
+    Eof,
+    /// No answer at all: the connection is reset (RST) once the request
+    /// was read.
+    Reset,
+}
+
+/// A body made on the fly: `piece` repeated up to `len` bytes.
+#[derive(Debug, Clone)]
+struct Generated {
+    piece: Vec<u8>,
+    len: u64,
+}
+
+/// The pieces a generated body is sent in.
+const GENERATED_PIECE: usize = 64 * 1024;
+
 /// How the server answers one request.
 #[derive(Debug, Clone)]
 #[must_use]
@@ -33,6 +64,8 @@ pub struct Script {
     status: u16,
     headers: Vec<(String, String)>,
     body: Vec<u8>,
+    generated: Option<Generated>,
+    framing: Framing,
     splits: Vec<usize>,
     stalls: Vec<(usize, Duration)>,
     drop_at: Option<usize>,
@@ -47,6 +80,8 @@ impl Script {
             status: 200,
             headers: vec![("Content-Type".into(), "text/event-stream".into())],
             body: body.into(),
+            generated: None,
+            framing: Framing::Chunked,
             splits: Vec::new(),
             stalls: Vec::new(),
             drop_at: None,
@@ -62,6 +97,44 @@ impl Script {
             headers: vec![("Content-Type".into(), "application/json".into())],
             ..Script::sse(body)
         }
+    }
+
+    /// An answer with `status` whose body is `piece` repeated up to `len`
+    /// bytes, made and sent 64 KiB at a time: a body of any size (a
+    /// gigabyte error page) costs the server one piece of memory. Splits,
+    /// stalls and drops do not apply to it.
+    ///
+    /// ```
+    /// use clawkit_testkit::Script;
+    ///
+    /// let huge = Script::generated(500, "overloaded ", 1 << 30);
+    /// # let _ = huge;
+    /// ```
+    pub fn generated(status: u16, piece: impl Into<Vec<u8>>, len: u64) -> Self {
+        let piece = piece.into();
+        let piece = if piece.is_empty() { vec![b' '] } else { piece };
+        Script {
+            generated: Some(Generated { piece, len }),
+            ..Script::json(status, Vec::new()).without_header("content-type")
+        }
+    }
+
+    /// No answer: once the request was read, the connection is reset
+    /// (RST), before any byte of a response head.
+    pub fn reset() -> Self {
+        Script {
+            framing: Framing::Reset,
+            ..Script::sse(Vec::new())
+        }
+    }
+
+    /// Answers in HTTP/1.0 with neither `Content-Length` nor chunked
+    /// encoding: the body bytes go out as they are (still split, stalled
+    /// and dropped as scripted) and the body ends when the server closes
+    /// the connection, so a drop looks like the end of the body.
+    pub fn http10(mut self) -> Self {
+        self.framing = Framing::Eof;
+        self
     }
 
     /// Adds a response header.
@@ -126,7 +199,8 @@ impl Script {
         self
     }
 
-    /// Waits this long before sending the response head.
+    /// Waits this long before sending the response head; the wait ends
+    /// early, and the script with it, when the client closes the connection.
     pub fn delay_head(mut self, delay: Duration) -> Self {
         self.head_delay = Some(delay);
         self
@@ -242,6 +316,7 @@ pub struct ScriptedServer {
     addr: SocketAddr,
     requests: Arc<Mutex<Vec<RecordedRequest>>>,
     closed_by_client: Arc<AtomicUsize>,
+    body_bytes: Arc<AtomicU64>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -254,6 +329,8 @@ impl ScriptedServer {
         let recorded = requests.clone();
         let closed_by_client = Arc::new(AtomicUsize::new(0));
         let closed = closed_by_client.clone();
+        let body_bytes = Arc::new(AtomicU64::new(0));
+        let written = body_bytes.clone();
         let task = tokio::spawn(async move {
             let mut served = 0usize;
             loop {
@@ -268,8 +345,10 @@ impl ScriptedServer {
                 served += 1;
                 let recorded = recorded.clone();
                 let closed = closed.clone();
+                let written = written.clone();
                 tokio::spawn(async move {
-                    if let Ok(Served::ClosedByClient) = serve(socket, script, recorded).await {
+                    let served = serve(socket, script, recorded, &written).await;
+                    if let Ok(Served::ClosedByClient) = served {
                         closed.fetch_add(1, Ordering::SeqCst);
                     }
                 });
@@ -279,6 +358,7 @@ impl ScriptedServer {
             addr,
             requests,
             closed_by_client,
+            body_bytes,
             task,
         })
     }
@@ -294,10 +374,25 @@ impl ScriptedServer {
     }
 
     /// How many connections the client closed before their script ended,
-    /// as noticed during a stall (or by a failed write).
+    /// as noticed during a stall or a delayed head (or by a failed write).
     pub fn closed_by_client(&self) -> usize {
         self.closed_by_client.load(Ordering::SeqCst)
     }
+
+    /// How many body bytes the server has handed to the connections so
+    /// far (each write the kernel took; framing not counted): what a client
+    /// that stops reading at its cap was sent, up to what the socket
+    /// buffers hold.
+    pub fn body_bytes_written(&self) -> u64 {
+        self.body_bytes.load(Ordering::SeqCst)
+    }
+}
+
+/// `http://127.0.0.1:<port>` + `path`, at a port where nothing listens (it
+/// was bound, then let go): connecting to it is refused.
+pub fn refused_url(path: &str) -> std::io::Result<String> {
+    let addr = std::net::TcpListener::bind(("127.0.0.1", 0))?.local_addr()?;
+    Ok(format!("http://{addr}{path}"))
 }
 
 /// How a connection ended.
@@ -319,6 +414,7 @@ async fn serve(
     mut socket: TcpStream,
     script: Script,
     recorded: Arc<Mutex<Vec<RecordedRequest>>>,
+    written: &AtomicU64,
 ) -> std::io::Result<Served> {
     socket.set_nodelay(true)?;
     if let Some(request) = read_request(&mut socket).await?
@@ -326,23 +422,54 @@ async fn serve(
     {
         list.push(request);
     }
-    if let Some(delay) = script.head_delay {
-        tokio::time::sleep(delay).await;
+    if let Some(delay) = script.head_delay
+        && stall(&mut socket, delay).await == Served::ClosedByClient
+    {
+        return Ok(Served::ClosedByClient);
     }
-    let mut head = format!("HTTP/1.1 {} {}\r\n", script.status, reason(script.status));
+    let version = match script.framing {
+        Framing::Reset => {
+            // SO_LINGER 0: closing sends RST, not FIN.
+            socket.set_zero_linger()?;
+            return Ok(Served::Finished);
+        }
+        Framing::Chunked => "HTTP/1.1",
+        Framing::Eof => "HTTP/1.0",
+    };
+    let mut head = format!("{version} {} {}\r\n", script.status, reason(script.status));
     for (name, value) in &script.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
-    head.push_str("Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+    if script.framing == Framing::Chunked {
+        head.push_str("Transfer-Encoding: chunked\r\nConnection: close\r\n");
+    }
+    head.push_str("\r\n");
     socket.write_all(head.as_bytes()).await?;
     socket.flush().await?;
+    let mut out = BodyWriter {
+        socket: &mut socket,
+        chunked: script.framing == Framing::Chunked,
+        written,
+    };
+    if let Some(generated) = &script.generated {
+        let mut piece = Vec::with_capacity(GENERATED_PIECE + generated.piece.len());
+        let mut left = generated.len;
+        while left > 0 {
+            while piece.len() < GENERATED_PIECE {
+                piece.extend_from_slice(&generated.piece);
+            }
+            let take = piece.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+            if !out.write(&piece[..take]).await {
+                return Ok(Served::ClosedByClient);
+            }
+            piece.drain(..take);
+            left -= take as u64;
+        }
+    }
     for step in script.steps() {
         match step {
             Step::Write(bytes) => {
-                let mut frame = format!("{:x}\r\n", bytes.len()).into_bytes();
-                frame.extend_from_slice(&bytes);
-                frame.extend_from_slice(b"\r\n");
-                if socket.write_all(&frame).await.is_err() || socket.flush().await.is_err() {
+                if !out.write(&bytes).await {
                     return Ok(Served::ClosedByClient);
                 }
                 if script.paced {
@@ -350,17 +477,45 @@ async fn serve(
                 }
             }
             Step::Stall(duration) => {
-                if stall(&mut socket, duration).await == Served::ClosedByClient {
+                if stall(&mut *out.socket, duration).await == Served::ClosedByClient {
                     return Ok(Served::ClosedByClient);
                 }
             }
             Step::Drop => return Ok(Served::Finished),
         }
     }
-    if socket.write_all(b"0\r\n\r\n").await.is_err() || socket.flush().await.is_err() {
+    let chunked = out.chunked;
+    if chunked && (socket.write_all(b"0\r\n\r\n").await.is_err() || socket.flush().await.is_err()) {
         return Ok(Served::ClosedByClient);
     }
     Ok(Served::Finished)
+}
+
+/// Writes body bytes in the response's framing, counting them.
+struct BodyWriter<'a> {
+    socket: &'a mut TcpStream,
+    chunked: bool,
+    written: &'a AtomicU64,
+}
+
+impl BodyWriter<'_> {
+    /// Sends `bytes` (one chunk when chunked); `false` when the client
+    /// closed the connection.
+    async fn write(&mut self, bytes: &[u8]) -> bool {
+        let sent = if self.chunked {
+            let mut frame = format!("{:x}\r\n", bytes.len()).into_bytes();
+            frame.extend_from_slice(bytes);
+            frame.extend_from_slice(b"\r\n");
+            self.socket.write_all(&frame).await
+        } else {
+            self.socket.write_all(bytes).await
+        };
+        if sent.is_err() || self.socket.flush().await.is_err() {
+            return false;
+        }
+        self.written.fetch_add(bytes.len() as u64, Ordering::SeqCst);
+        true
+    }
 }
 
 /// Waits `duration`, or less when the client closes the connection (the
@@ -432,6 +587,10 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        301 => "Moved Permanently",
+        302 => "Found",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
         400 => "Bad Request",
         401 => "Unauthorized",
         404 => "Not Found",
@@ -463,6 +622,47 @@ mod tests {
             })
             .collect();
         assert_eq!(steps, ["ab", "cde", "stall 3ms", "fg", "drop"]);
+    }
+
+    /// Sends a request over a raw connection and reads the answer to its
+    /// end: the bytes, or the read error.
+    async fn raw_exchange(server: &ScriptedServer) -> std::io::Result<Vec<u8>> {
+        let mut socket = TcpStream::connect(server.addr).await?;
+        socket
+            .write_all(b"POST /v1 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
+            .await?;
+        let mut answer = Vec::new();
+        socket.read_to_end(&mut answer).await?;
+        Ok(answer)
+    }
+
+    #[tokio::test]
+    async fn faults_reset_answer_in_http10_and_generate_bodies() -> std::io::Result<()> {
+        let server = ScriptedServer::start(vec![
+            Script::reset(),
+            Script::sse("data: a\n\ndata: b\n\n").http10().drop_at(9),
+            Script::generated(500, "ab", 5).http10(),
+            Script::generated(503, "xyz", 200_000),
+        ])
+        .await?;
+        let reset = raw_exchange(&server).await.map_err(|e| e.kind());
+        assert_eq!(reset, Err(std::io::ErrorKind::ConnectionReset));
+
+        let http10 = String::from_utf8(raw_exchange(&server).await?).unwrap_or_default();
+        assert_eq!(
+            http10,
+            "HTTP/1.0 200 OK\r\nContent-Type: text/event-stream\r\n\r\ndata: a\n\n"
+        );
+
+        let generated = String::from_utf8(raw_exchange(&server).await?).unwrap_or_default();
+        assert_eq!(generated, "HTTP/1.0 500 Internal Server Error\r\n\r\nababa");
+
+        let chunked = raw_exchange(&server).await?;
+        let body_start = find(&chunked, b"\r\n\r\n").map_or(0, |at| at + 4);
+        assert!(chunked.len() > 200_000 + body_start && chunked.ends_with(b"0\r\n\r\n"));
+        assert_eq!(server.body_bytes_written(), 9 + 5 + 200_000);
+        assert_eq!(server.requests().len(), 4);
+        Ok(())
     }
 
     #[test]

@@ -493,6 +493,15 @@ impl WireDecoder for Decoder {
     }
 
     fn event(&mut self, event: &SseEvent, out: &mut Vec<StreamEvent>) -> bool {
+        // Gemini sends no `[DONE]`, but gateways in front of it add one:
+        // the stream ends there, as the body ending would end it, and
+        // anything a gateway sends after it is not read.
+        if event.data.as_ref() == b"[DONE]" {
+            if !self.finished() {
+                self.on_end(out);
+            }
+            return true;
+        }
         matches!(self.chunk(&event.data, out), Ok(true))
     }
 

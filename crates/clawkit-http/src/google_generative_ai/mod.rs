@@ -8,7 +8,8 @@
 //! `functionCall`. `thoughtSignature`s are kept on the reasoning or tool
 //! call they came with, for replay. `usageMetadata` is a running snapshot:
 //! the latest one with counts wins. There is no `[DONE]`: the stream ends
-//! after the chunk with a `finishReason`. Safety finishes and a blocked
+//! after the chunk with a `finishReason` (a `[DONE]` that a gateway adds
+//! ends it there, and nothing after it is read). Safety finishes and a blocked
 //! prompt end as `content_filter`. A whole `GenerateContentResponse` (or
 //! an array of them) sent instead of a stream (`answer.rs`) is replayed
 //! one chunk per response.

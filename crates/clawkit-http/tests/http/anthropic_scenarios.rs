@@ -85,6 +85,22 @@ fn message_stop() -> Value {
     json!({"type": "message_stop"})
 }
 
+/// A well-formed answer streaming `deltas` as one text block (the fault
+/// matrix's body).
+pub(crate) fn text_body(deltas: &[&str]) -> Vec<u8> {
+    let mut events = vec![
+        message_start("msg_01XFDUDYJgAACzvnptvVoYEL", start_usage(21)),
+        text_start(0),
+    ];
+    events.extend(deltas.iter().map(|d| text(0, d)));
+    events.extend([
+        block_stop(0),
+        message_delta("end_turn", json!({"output_tokens": 12})),
+        message_stop(),
+    ]);
+    sse(&events)
+}
+
 fn ping() -> Value {
     json!({"type": "ping"})
 }

@@ -60,6 +60,19 @@ fn usage(prompt: u64, candidates: u64, thoughts: u64) -> Value {
     usage
 }
 
+/// A well-formed answer streaming `deltas` as text, one chunk each, the
+/// last one finishing (the fault matrix's body).
+pub(crate) fn text_body(deltas: &[&str]) -> Vec<u8> {
+    let last = deltas.len().saturating_sub(1);
+    let chunks: Vec<Value> = (0..deltas.len())
+        .map(|at| {
+            let finish = (at == last).then_some("STOP");
+            chunk(text(deltas[at]), finish, Some(usage(8, 1 + at as u64, 0)))
+        })
+        .collect();
+    sse(&chunks)
+}
+
 fn tokens(input: u64, output: u64, cache_read: u64, reasoning: u64, total: u64) -> Tokens {
     Tokens {
         input,

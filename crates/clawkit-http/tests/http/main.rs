@@ -5,6 +5,7 @@
 mod anthropic_replay;
 mod anthropic_scenarios;
 mod embeddings;
+mod faults;
 mod gateway_answers;
 mod get;
 mod google_replay;

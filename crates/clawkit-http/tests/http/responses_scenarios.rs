@@ -155,6 +155,16 @@ fn concat(parts: Vec<Vec<Value>>) -> Vec<Value> {
     parts.concat()
 }
 
+/// A well-formed answer streaming `deltas` as one message, then
+/// `response.completed` (the fault matrix's body).
+pub(crate) fn text_body(deltas: &[&str]) -> Vec<u8> {
+    sse(&concat(vec![
+        created(),
+        message(0, deltas, "completed"),
+        vec![completed(usage(14, 0, 9, 0))],
+    ]))
+}
+
 /// "Hello! How can I help?" in two deltas, then `response.completed`.
 fn plain_text() -> Vec<Value> {
     concat(vec![

@@ -274,9 +274,9 @@ async fn a_request_past_its_deadline_is_504_or_a_timeout_event() {
     let text = response.text().await.unwrap();
     let last: Value = serde_json::from_str(data_lines(&text).last().unwrap()).unwrap();
     assert_eq!(last["error"]["code"], "timeout", "{text}");
-    // The upstream request was cancelled, not left running.
-    crate::eventually("the upstream to see the cancel", || {
-        fixture.upstream.closed_by_client() == 1
+    // Both upstream requests were cancelled, not left running.
+    crate::eventually("the upstream to see the cancels", || {
+        fixture.upstream.closed_by_client() == 2
     })
     .await;
 }

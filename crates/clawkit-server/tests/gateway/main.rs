@@ -7,6 +7,7 @@
 mod cancel;
 mod chat;
 mod errors;
+mod faults;
 mod models;
 mod roundtrip;
 mod sidecar;
@@ -25,19 +26,23 @@ pub(crate) const ACME_KEY: &str = "sk-acme-canary-0123456789abcdef";
 /// Anthropic's, for the Anthropic dialect.
 pub(crate) const ANTHROPIC_KEY: &str = "sk-ant-canary-0123456789abcdef";
 
-/// Transports with no system proxy (the servers are on 127.0.0.1).
-pub(crate) fn transports(idle: Duration) -> BuiltinTransports {
-    let config = HttpConfig::default()
-        .with_system_proxy(false)
-        .with_idle_timeout(idle);
-    BuiltinTransports::new(HttpClient::with_config(config).unwrap())
+/// Transports with `config` and no system proxy (the servers are on 127.0.0.1).
+pub(crate) fn transports(config: HttpConfig) -> BuiltinTransports {
+    BuiltinTransports::new(HttpClient::with_config(config.with_system_proxy(false)).unwrap())
 }
 
 /// The built-in providers and acme-ai, reading keys from `env`.
 pub(crate) fn runtime(env: Env) -> Arc<Runtime> {
-    let mut builder = Runtime::builder()
-        .env(env)
-        .transports(transports(Duration::from_secs(30)));
+    runtime_with(
+        env,
+        HttpConfig::default().with_idle_timeout(Duration::from_secs(30)),
+    )
+}
+
+/// The built-in providers and acme-ai on transports with `config`,
+/// reading keys from `env`.
+pub(crate) fn runtime_with(env: Env, config: HttpConfig) -> Arc<Runtime> {
+    let mut builder = Runtime::builder().env(env).transports(transports(config));
     for plugin in clawkit_providers::builtin_plugins().unwrap() {
         builder = builder.plugin(plugin);
     }
@@ -68,12 +73,24 @@ impl Fixture {
 
     pub(crate) async fn with(scripts: Vec<Script>, limits: GatewayLimits, env: Env) -> Fixture {
         let upstream = ScriptedServer::start(scripts).await.unwrap();
+        let url = upstream.url("/v1");
+        Fixture::serving(upstream, [&url, &url], runtime(env), limits).await
+    }
+
+    /// A gateway running `runtime`, acme-ai and anthropic sent to `urls`
+    /// (in that order); `upstream` is kept for its requests.
+    pub(crate) async fn serving(
+        upstream: ScriptedServer,
+        urls: [&str; 2],
+        runtime: Arc<Runtime>,
+        limits: GatewayLimits,
+    ) -> Fixture {
         let logs = Arc::new(Mutex::new(Vec::new()));
         let seen = Arc::clone(&logs);
-        let gateway = Gateway::new(runtime(env))
+        let gateway = Gateway::new(runtime)
             .with_limits(limits)
-            .with_base_url("acme-ai", upstream.url("/v1").parse().unwrap())
-            .with_base_url("anthropic", upstream.url("/v1").parse().unwrap())
+            .with_base_url("acme-ai", urls[0].parse().unwrap())
+            .with_base_url("anthropic", urls[1].parse().unwrap())
             .on_request(move |log| seen.lock().unwrap().push(log.clone()));
         let server = Server::bind(&gateway, "127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", server.local_addr());
