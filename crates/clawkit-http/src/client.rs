@@ -56,6 +56,11 @@ pub struct HttpConfig {
     /// but prompts may hold personal data: enable it only where your traces
     /// may hold them.
     pub record_content: bool,
+    /// Speak HTTP/2 in the clear from the first byte (h2c with prior
+    /// knowledge; default off), so that concurrent streams to one server
+    /// share one connection: for a local server or gateway known to speak
+    /// HTTP/2 without TLS. Over HTTPS, HTTP/2 is negotiated (ALPN) without it.
+    pub http2_prior_knowledge: bool,
 }
 
 impl Default for HttpConfig {
@@ -72,6 +77,7 @@ impl Default for HttpConfig {
             retry: RetryPolicy::none(),
             use_system_proxy: true,
             record_content: false,
+            http2_prior_knowledge: false,
         }
     }
 }
@@ -115,6 +121,12 @@ impl HttpConfig {
     /// Sets [`use_system_proxy`](HttpConfig::use_system_proxy).
     pub fn with_system_proxy(mut self, use_it: bool) -> Self {
         self.use_system_proxy = use_it;
+        self
+    }
+
+    /// Sets [`http2_prior_knowledge`](HttpConfig::http2_prior_knowledge).
+    pub fn with_http2_prior_knowledge(mut self, on: bool) -> Self {
+        self.http2_prior_knowledge = on;
         self
     }
 }
@@ -162,6 +174,9 @@ impl HttpClient {
             .redirect(policy);
         if !config.use_system_proxy {
             builder = builder.no_proxy();
+        }
+        if config.http2_prior_knowledge {
+            builder = builder.http2_prior_knowledge();
         }
         let inner = builder.build().map_err(|e| {
             HttpError::new(HttpErrorKind::Request, "failed to build the HTTP client").with_source(e)

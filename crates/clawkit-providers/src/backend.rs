@@ -438,9 +438,12 @@ impl LlmBackend for ProviderBackend {
     fn chat_stream(&self, request: ChatRequest) -> EventStream {
         // The stream outlives `&self`: it owns a clone (sharing the catalog),
         // runs the setup, then hands the turn's stream on (which ends in
-        // exactly one terminal event), or ends with the setup's error.
+        // exactly one terminal event), or ends with the setup's error. The
+        // setup future is boxed on its own so that its memory (it is
+        // several kilobytes) is freed once it is done, not held for as long
+        // as the answer streams.
         let backend = self.clone();
-        let events = futures::stream::once(async move {
+        let events = futures::stream::once(Box::pin(async move {
             match backend.stream(request).await {
                 Ok(events) => events,
                 Err(error) => {
@@ -452,7 +455,7 @@ impl LlmBackend for ProviderBackend {
                     Box::pin(futures::stream::iter([failed])) as EventStream
                 }
             }
-        })
+        }))
         .flatten();
         Box::pin(events)
     }
