@@ -11,6 +11,7 @@ mod manifest_schema;
 mod models_list;
 mod pack;
 mod plugin;
+mod secrets;
 mod serve;
 mod turn;
 mod turn_input;

@@ -18,7 +18,7 @@ fn spawn_serve(args: &[&str]) -> Child {
 }
 
 /// `clawkit serve ARGS` with only `env` (and `NO_COLOR`) in its environment.
-fn spawn_serve_with(args: &[&str], env: &[(&str, &str)]) -> Child {
+pub(crate) fn spawn_serve_with(args: &[&str], env: &[(&str, &str)]) -> Child {
     Command::new(env!("CARGO_BIN_EXE_clawkit"))
         .arg("serve")
         .args(args)
@@ -33,7 +33,7 @@ fn spawn_serve_with(args: &[&str], env: &[(&str, &str)]) -> Child {
 }
 
 /// What `child` wrote on stderr, to its end.
-fn stderr_to_end(child: &mut Child) -> String {
+pub(crate) fn stderr_to_end(child: &mut Child) -> String {
     let mut err = String::new();
     child
         .stderr
