@@ -81,6 +81,7 @@ class Outcome:
         self.tool_id_chunks = 0  # serve/direct: chunks that carried a call id
         self.error = None  # the error kind (serve: the error code)
         self.message = ""
+        self.error_type = None  # serve/direct: the error body's `type`
         self.status = None  # serve/direct: the HTTP status
         self.done_marker = None  # serve/direct: whether `data: [DONE]` came
         self.body = b""  # serve/direct: the raw body
@@ -96,6 +97,8 @@ class Outcome:
             parts = [f"error {self.error}"]
             if self.status is not None:
                 parts.append(f"HTTP {self.status}")
+            if self.error_type is not None:
+                parts.append(f"type {self.error_type}")
             if self.exit is not None:
                 parts.append(f"exit {self.exit}")
             parts.append(repr(self.message[:90]))
@@ -243,6 +246,7 @@ def openai_stream(path, base, model, prompt, max_tokens=None, tool=False, stop=N
         try:
             error = json.loads(out.body)["error"]
             out.error = error.get("code") or error.get("type") or str(response.status)
+            out.error_type = error.get("type")
             out.message = error.get("message") or ""
         except (ValueError, KeyError, TypeError):
             out.error, out.message = f"http-{response.status}", out.body[:200].decode(errors="replace")
@@ -308,16 +312,16 @@ for o in each_path("litellm", "mock-text", "Hi"):
 
 # Each error model: the clawkit kind on cli/backend; status and code on serve.
 ERROR_MODELS = [
-    ("mock-rate-limit", "rate_limit", 429, "rate_limit"),
-    ("mock-context-window", "context_overflow", 400, "context_length_exceeded"),
-    ("mock-internal-error", "server", 500, "server"),
+    ("mock-rate-limit", "rate_limit", 429, "rate_limit", "rate_limit_error"),
+    ("mock-context-window", "context_overflow", 400, "context_length_exceeded", "invalid_request_error"),
+    ("mock-internal-error", "server", 500, "server", "server_error"),
 ]
-for model, kind, status, code in ERROR_MODELS:
+for model, kind, status, code, error_type in ERROR_MODELS:
     d = direct("litellm", model, "Hi", capture=f"litellm-{model}.json")
     print(f"seen direct litellm {model}: HTTP {d.status} {d.body[:160].decode(errors='replace')}")
     for o in each_path("litellm", model, "Hi"):
         if o.path == "serve":
-            ok = o.status == status and o.error == code
+            ok = o.status == status and o.error == code and o.error_type == error_type
         else:
             ok = o.error == kind and o.exit == 1
         check(f"litellm {model} via {o.path}", ok, o.describe())
@@ -327,7 +331,10 @@ for model, kind, status, code in ERROR_MODELS:
 d = direct("litellm", "mock-midstream-error", "Hi", capture="litellm-mock-streaming-error.json")
 print(f"seen direct litellm mock-midstream-error: HTTP {d.status} {d.body[:160].decode(errors='replace')}")
 for o in each_path("litellm", "mock-midstream-error", "Hi"):
-    ok = o.status == 529 and o.error == "server" if o.path == "serve" else o.error == "server" and o.exit == 1
+    if o.path == "serve":
+        ok = o.status == 529 and o.error == "server" and o.error_type == "server_error"
+    else:
+        ok = o.error == "server" and o.exit == 1
     check(f"litellm mock-midstream-error via {o.path}", ok, o.describe())
 
 # ---------------------------------------------------------------- llama-cpp-python
