@@ -45,7 +45,15 @@ pub(crate) struct BodyDecoder {
     sse_events: Vec<SseEvent>,
     /// The most bytes a JSON answer may have.
     max_json: usize,
+    /// Whether any byte of the body arrived.
+    received: bool,
 }
+
+/// The error of a successful status with an empty body. llama-cpp-python's
+/// server answers a streamed request whose prompt does not fit its context
+/// window this way (HTTP 200, then the connection closes), so it must not
+/// read as a stream that merely ended early.
+const EMPTY_BODY: &str = "the server answered with an empty body, before any event (llama-cpp-python does this when the prompt does not fit the context window)";
 
 impl BodyDecoder {
     /// A decoder for a body labelled `text/event-stream` (`event_stream`),
@@ -61,6 +69,7 @@ impl BodyDecoder {
             sse: SseDecoder::new(),
             sse_events: Vec::new(),
             max_json,
+            received: false,
         }
     }
 
@@ -71,6 +80,7 @@ impl BodyDecoder {
         wire: &mut W,
         out: &mut Vec<StreamEvent>,
     ) {
+        self.received |= !read.is_empty();
         match &mut self.form {
             Form::Sse => self.push_sse(read, wire, out),
             Form::Json(answer) => {
@@ -115,13 +125,17 @@ impl BodyDecoder {
         if wire.finished() {
             return;
         }
+        if !self.received {
+            wire.on_failure(ErrorKind::Protocol, EMPTY_BODY.to_owned(), out);
+            return;
+        }
         match std::mem::replace(&mut self.form, Form::Sse) {
             Form::Json(answer) => {
                 let answer = answer.strip_prefix(BOM).unwrap_or(&answer);
                 wire.on_answer(answer, out);
                 return;
             }
-            // An empty or blank body: an event stream with no event.
+            // A blank body: an event stream with no event.
             Form::Unknown(pending) if !pending.is_empty() => {
                 self.push_sse(pending.freeze(), wire, out);
                 if wire.finished() {

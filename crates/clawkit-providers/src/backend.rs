@@ -99,6 +99,11 @@ pub struct ChatRequest {
     pub max_tokens: Option<u64>,
     /// The sampling temperature.
     pub temperature: Option<f64>,
+    /// Extra params for the turn (`TurnRequest::param`): `tool_choice`,
+    /// `top_p`, … go through `prepareExtraParams` and the stream wrappers,
+    /// and whatever no layer consumes is sent as a top-level member of the
+    /// request body.
+    pub params: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ChatRequest {
@@ -109,6 +114,7 @@ impl ChatRequest {
             context,
             max_tokens: None,
             temperature: None,
+            params: serde_json::Map::new(),
         }
     }
 
@@ -121,6 +127,17 @@ impl ChatRequest {
     /// With a temperature.
     pub fn with_temperature(mut self, temperature: f64) -> Self {
         self.temperature = Some(temperature);
+        self
+    }
+
+    /// With an extra param (`tool_choice`, …); a later one of the same key
+    /// wins.
+    pub fn with_param(
+        mut self,
+        key: impl Into<String>,
+        value: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.params.insert(key.into(), value.into());
         self
     }
 }
@@ -424,6 +441,9 @@ impl ProviderBackend {
         }
         if let Some(temperature) = request.temperature {
             turn = turn.temperature(temperature);
+        }
+        if !request.params.is_empty() {
+            turn = turn.extra_params(request.params);
         }
         Ok(self.runtime.stream(turn).await?.into_events())
     }

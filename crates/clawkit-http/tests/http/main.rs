@@ -11,6 +11,7 @@ mod get;
 mod google_replay;
 mod google_scenarios;
 mod headers;
+mod interop;
 mod openai_replay;
 mod openai_scenarios;
 mod responses_replay;

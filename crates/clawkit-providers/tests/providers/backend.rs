@@ -75,6 +75,59 @@ async fn a_registered_provider_is_a_backend_by_name() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn extra_params_reach_the_request_body() {
+    let answer = [
+        r#"{"choices":[{"index":0,"delta":{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\"city\":\"Paris\"}"}}]}}]}"#,
+        r#"{"choices":[{"index":0,"delta":{},"finish_reason":"tool_calls"}]}"#,
+        "[DONE]",
+    ]
+    .iter()
+    .map(|data| format!("data: {data}\n\n"))
+    .collect::<String>();
+    // The live catalog asks for the model list first.
+    let server = ScriptedServer::start(vec![
+        Script::json(200, r#"{"data":[{"id":"local-model"}]}"#),
+        Script::sse(answer),
+    ])
+    .await
+    .unwrap();
+    let runtime = runtime(
+        Env::new().with("OPENAI_COMPATIBLE_BASE_URL", server.url("/v1")),
+        Config::default(),
+    );
+    let backend = Backends::from_runtime(runtime, HttpClient::new().unwrap())
+        .backend("openai-compatible")
+        .unwrap();
+    let forced = json!({"type": "function", "function": {"name": "get_weather"}});
+    let context = Context::user("Weather in Paris?").with_tool(clawkit_core::Tool::new(
+        "get_weather",
+        "The weather of a city",
+        json!({"type": "object", "properties": {"city": {"type": "string"}}}),
+    ));
+    let request = ChatRequest::new("local-model", context)
+        .with_param("tool_choice", "auto")
+        .with_param("tool_choice", forced.clone());
+    let response = tokio::time::timeout(Duration::from_secs(10), backend.chat(request))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(response.stop_reason, StopReason::ToolUse);
+    assert!(matches!(
+        &response.content[..],
+        [clawkit_core::ContentBlock::ToolCall { name, arguments, .. }]
+            if name == "get_weather" && arguments == &json!({"city": "Paris"})
+    ));
+    let sent = server
+        .requests()
+        .into_iter()
+        .find(|r| r.method == "POST")
+        .unwrap()
+        .json();
+    assert_eq!(sent["tool_choice"], forced, "the later param wins");
+    assert_eq!(sent["tools"][0]["function"]["name"], "get_weather");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_missing_key_is_an_auth_error_naming_the_env_var() {
     let backends = Backends::from_runtime(
         runtime(Env::new(), Config::default()),
