@@ -1,19 +1,21 @@
-//! One criterion run comparing three clients decoding the same OpenAI
-//! chat-completions stream (20 000 content deltas) served over loopback:
-//! a raw reqwest floor, clawkit's `OpenAiCompletions` and async-openai.
+//! One criterion run comparing the Rust clients decoding the same OpenAI
+//! chat-completions stream (20 000 content deltas) served over loopback
+//! from an in-process server: a raw reqwest floor, clawkit's
+//! `OpenAiCompletions`, a whole clawkit turn, async-openai, rig-core and
+//! genai.
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use clawkit_peer_bench::{Client, Clients, DELTAS, Server, client_runtime};
+use clawkit_peer_bench::{Client, Clients, DELTAS, Server, Stream, client_runtime};
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 
 fn peers(c: &mut Criterion) {
-    let server = Server::start(|| {}).expect("start the loopback server");
+    let server = Server::start(Stream::OpenAi, || {}).expect("start the loopback server");
     let rt = client_runtime().expect("client runtime");
-    let clients = Clients::new(&server.url("/v1")).expect("build the clients");
+    let clients = Clients::new(Stream::OpenAi, &server.url("/v1")).expect("build the clients");
 
-    // All three must rebuild the identical text before anything is timed.
+    // All of them must rebuild the identical text before anything is timed.
     let texts: Vec<String> = Client::ALL
         .iter()
         .map(|&client| {

@@ -1,7 +1,9 @@
-//! Shared pieces of the peer benchmark: the stream body, the loopback server
-//! and the clients (a raw reqwest floor, clawkit's transport, a whole
-//! clawkit turn through the `LlmBackend` facade, async-openai), each
-//! rebuilding the whole text of one streamed answer.
+//! Shared pieces of the peer benchmark: the two recorded stream bodies
+//! (OpenAI chat completions, Anthropic messages), the in-process loopback
+//! server, the counting allocator and the clients (a raw reqwest floor,
+//! clawkit's transports, a whole clawkit turn through the `LlmBackend`
+//! facade, async-openai, rig-core, genai), each rebuilding the whole text of
+//! one streamed answer.
 
 use std::borrow::Cow;
 
@@ -10,44 +12,111 @@ use clawkit_core::{
     Config, Context, Env, ModelApi, ProviderConfig, Runtime, RuntimeModel, StreamEvent, StreamFn,
     StreamRequest,
 };
-use clawkit_http::{BuiltinTransports, HttpClient, OpenAiCompletions};
+use clawkit_http::{AnthropicMessages, BuiltinTransports, HttpClient, OpenAiCompletions};
 use clawkit_providers::{ChatRequest, LlmBackend, ProviderBackend};
 use clawkit_testkit::{Script, ScriptedServer};
 use futures::StreamExt;
 use serde::Deserialize;
 
-/// Content deltas in the served stream.
+pub mod counting;
+
+/// Text deltas in each served stream.
 pub const DELTAS: usize = 20_000;
 /// The size of the pieces the server writes (and of the in-memory reads).
 pub const READ: usize = 16 * 1024;
-/// The model id every client asks for.
+/// The OpenAI model id every client asks for.
 pub const MODEL: &str = "gpt-4.1-nano";
+/// The Anthropic model id every client asks for.
+pub const ANTHROPIC_MODEL: &str = "claude-sonnet-4-5";
 /// The API key every client sends.
 pub const API_KEY: &str = "sk-test";
 
 /// A boxed error.
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
-const RECORDED: &str = concat!(
+const RECORDED_OPENAI: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../../crates/clawkit-http/tests/data/openai-compatible/openai-gpt-text.chunks.txt"
 );
 
-/// The SSE body built from the recorded stream: the role chunk, the recorded
-/// content chunks repeated in order until there are [`DELTAS`] of them, the
-/// finish chunk, the usage chunk and `[DONE]`.
-pub fn body() -> Result<Vec<u8>, Error> {
-    let recorded = std::fs::read_to_string(RECORDED)?;
-    let lines: Vec<&str> = recorded
+const RECORDED_ANTHROPIC: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../crates/clawkit-http/tests/data/anthropic/text-with-ping.chunks.txt"
+);
+
+/// One of the two recorded streams.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    /// OpenAI chat completions (`openai-gpt-text.chunks.txt`).
+    OpenAi,
+    /// Anthropic messages (`text-with-ping.chunks.txt`).
+    Anthropic,
+}
+
+impl Stream {
+    /// Both, in report order.
+    pub const ALL: [Stream; 2] = [Stream::OpenAi, Stream::Anthropic];
+
+    /// The name used on the command line and in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stream::OpenAi => "openai",
+            Stream::Anthropic => "anthropic",
+        }
+    }
+
+    /// The stream named `name` ([`Stream::name`]).
+    pub fn from_name(name: &str) -> Option<Stream> {
+        Stream::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// The SSE body served for this stream, built from a real recorded
+    /// stream: its opening events, its text deltas repeated in order until
+    /// there are [`DELTAS`] of them, and its closing events.
+    pub fn body(self) -> Result<Vec<u8>, Error> {
+        match self {
+            Stream::OpenAi => openai_body(),
+            Stream::Anthropic => anthropic_body(),
+        }
+    }
+
+    /// The text every client must rebuild from [`Stream::body`] (decoded by
+    /// the floor's decoder in memory).
+    pub fn expected_text(self) -> Result<String, Error> {
+        let body = self.body()?;
+        floor_decode(self, body.chunks(READ))
+    }
+
+    /// The model clawkit streams from, at `base_url` (`…/v1`).
+    pub fn clawkit_model(self, base_url: &str) -> Result<RuntimeModel, Error> {
+        let (provider, id, api) = match self {
+            Stream::OpenAi => ("openai", MODEL, ModelApi::OpenAiCompletions),
+            Stream::Anthropic => ("anthropic", ANTHROPIC_MODEL, ModelApi::AnthropicMessages),
+        };
+        Ok(RuntimeModel::new(provider, id, api, base_url.parse()?))
+    }
+}
+
+/// The non-empty, trimmed lines of a recorded `*.chunks.txt` file.
+fn recorded_lines(path: &str) -> Result<Vec<String>, Error> {
+    let recorded = std::fs::read_to_string(path)?;
+    Ok(recorded
         .lines()
         .map(str::trim)
         .filter(|l| !l.is_empty())
-        .collect();
+        .map(str::to_owned)
+        .collect())
+}
+
+/// The role chunk, the recorded content chunks repeated in order until there
+/// are [`DELTAS`] of them, the finish chunk, the usage chunk and `[DONE]`.
+fn openai_body() -> Result<Vec<u8>, Error> {
+    let lines = recorded_lines(RECORDED_OPENAI)?;
     let [role, content @ .., finish, usage] = lines.as_slice() else {
-        return Err(format!("{RECORDED}: fewer than 3 chunks").into());
+        return Err(format!("{RECORDED_OPENAI}: fewer than 3 chunks").into());
     };
     if content.is_empty() {
-        return Err(format!("{RECORDED}: no content chunks").into());
+        return Err(format!("{RECORDED_OPENAI}: no content chunks").into());
     }
     let mut out = Vec::new();
     let mut event = |line: &str| {
@@ -65,13 +134,50 @@ pub fn body() -> Result<Vec<u8>, Error> {
     Ok(out)
 }
 
+/// `message_start`, `content_block_start` and the `ping` as recorded, the
+/// recorded `content_block_delta` text deltas repeated in order until there
+/// are [`DELTAS`] of them, then `content_block_stop`, `message_delta` (with
+/// the usage) and `message_stop`. Each event is sent as Anthropic does:
+/// `event: <type>` then `data: <json>`.
+fn anthropic_body() -> Result<Vec<u8>, Error> {
+    #[derive(Deserialize)]
+    struct Typed<'a> {
+        #[serde(rename = "type")]
+        kind: &'a str,
+    }
+    let lines = recorded_lines(RECORDED_ANTHROPIC)?;
+    let kinds = lines
+        .iter()
+        .map(|l| Ok(serde_json::from_str::<Typed<'_>>(l)?.kind))
+        .collect::<Result<Vec<&str>, Error>>()?;
+    let is_delta = |kind: &&str| *kind == "content_block_delta";
+    let (Some(first), Some(last)) = (
+        kinds.iter().position(is_delta),
+        kinds.iter().rposition(is_delta),
+    ) else {
+        return Err(format!("{RECORDED_ANTHROPIC}: no content_block_delta").into());
+    };
+    let mut out = Vec::new();
+    let mut event = |i: usize| {
+        out.extend_from_slice(b"event: ");
+        out.extend_from_slice(kinds[i].as_bytes());
+        out.extend_from_slice(b"\ndata: ");
+        out.extend_from_slice(lines[i].as_bytes());
+        out.extend_from_slice(b"\n\n");
+    };
+    (0..first).for_each(&mut event);
+    (first..=last).cycle().take(DELTAS).for_each(&mut event);
+    (last + 1..lines.len()).for_each(&mut event);
+    Ok(out)
+}
+
 /// The body cut into [`READ`]-byte reads, as the server sends it.
 pub fn reads(body: &[u8]) -> Vec<Bytes> {
     body.chunks(READ).map(Bytes::copy_from_slice).collect()
 }
 
-/// The loopback server, on a runtime of its own (one worker thread) so that
-/// its work is never charged to the client's thread.
+/// The loopback server for one stream, on a runtime of its own (one worker
+/// thread) so that its work is never charged to the client's thread.
 pub struct Server {
     // Dropped before the runtime: aborts the accept loop.
     server: ScriptedServer,
@@ -79,21 +185,29 @@ pub struct Server {
 }
 
 impl Server {
-    /// Serves [`body`] in [`READ`]-byte chunks to every connection;
+    /// Serves `stream`'s body in [`READ`]-byte chunks to every connection;
     /// `on_thread_start` runs on each of the server runtime's threads.
-    pub fn start(on_thread_start: impl Fn() + Send + Sync + 'static) -> Result<Self, Error> {
+    pub fn start(
+        stream: Stream,
+        on_thread_start: impl Fn() + Send + Sync + 'static,
+    ) -> Result<Self, Error> {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
             .thread_name("peer-bench-server")
             .on_thread_start(on_thread_start)
             .enable_all()
             .build()?;
-        let script = Script::sse(body()?).split_every(READ);
-        let server = runtime.block_on(ScriptedServer::start(vec![script]))?;
+        let server = runtime.block_on(Self::serve(stream))?;
         Ok(Server {
             server,
             _runtime: runtime,
         })
+    }
+
+    /// A [`ScriptedServer`] serving `stream`'s body, on the current runtime.
+    pub async fn serve(stream: Stream) -> Result<ScriptedServer, Error> {
+        let script = Script::sse(stream.body()?).split_every(READ);
+        Ok(ScriptedServer::start(vec![script]).await?)
     }
 
     /// `http://127.0.0.1:<port>` + `path`.
@@ -110,24 +224,24 @@ pub fn client_runtime() -> std::io::Result<tokio::runtime::Runtime> {
         .build()
 }
 
-/// The model clawkit streams from, at `base_url` (`…/v1`).
+/// The model clawkit streams the OpenAI stream from, at `base_url` (`…/v1`).
 pub fn clawkit_model(base_url: &str) -> Result<RuntimeModel, Error> {
-    Ok(RuntimeModel::new(
-        "openai",
-        MODEL,
-        ModelApi::OpenAiCompletions,
-        base_url.parse()?,
-    ))
+    Stream::OpenAi.clawkit_model(base_url)
 }
 
-/// The three clients, built once, pointed at one server.
+/// Every Rust client, built once, pointed at one server serving one stream.
 pub struct Clients {
+    stream: Stream,
     base_url: String,
     reqwest: reqwest::Client,
-    clawkit: OpenAiCompletions,
+    clawkit_openai: OpenAiCompletions,
+    clawkit_anthropic: AnthropicMessages,
     model: RuntimeModel,
     turn: ProviderBackend,
     async_openai: async_openai::Client<async_openai::config::OpenAIConfig>,
+    rig_openai: rig_core::Model<rig_core::providers::openai::wire::Chat>,
+    rig_anthropic: rig_core::Model<rig_core::providers::anthropic::Messages>,
+    genai: genai::Client,
 }
 
 /// acme-ai (with its three output transforms) as an `LlmBackend`, its
@@ -148,47 +262,111 @@ fn acme_backend(base_url: &str) -> Result<ProviderBackend, Error> {
     ))
 }
 
+/// genai with every model sent to `base_url` (`…/v1`) as `stream`'s adapter.
+fn genai_client(stream: Stream, base_url: &str) -> Result<genai::Client, Error> {
+    use genai::adapter::AdapterKind;
+    use genai::resolver::{AuthData, Endpoint, ServiceTargetResolver};
+    use genai::{ModelIden, ServiceTarget};
+    let kind = match stream {
+        Stream::OpenAi => AdapterKind::OpenAI,
+        Stream::Anthropic => AdapterKind::Anthropic,
+    };
+    // genai joins paths onto an endpoint that ends with a slash.
+    let endpoint: std::sync::Arc<str> = format!("{}/", base_url.trim_end_matches('/')).into();
+    let resolver = ServiceTargetResolver::from_resolver_fn(
+        move |target: ServiceTarget| -> Result<ServiceTarget, genai::resolver::Error> {
+            Ok(ServiceTarget {
+                endpoint: Endpoint::from_owned(endpoint.clone()),
+                auth: AuthData::from_single(API_KEY),
+                model: ModelIden::new(kind, target.model.model_name),
+            })
+        },
+    );
+    Ok(genai::Client::builder()
+        .with_service_target_resolver(resolver)
+        .build()?)
+}
+
 impl Clients {
-    /// Clients for the API at `base_url` (`http://…/v1`).
-    pub fn new(base_url: &str) -> Result<Self, Error> {
+    /// Clients for `stream` served at `base_url` (`http://…/v1`).
+    pub fn new(stream: Stream, base_url: &str) -> Result<Self, Error> {
         let config = async_openai::config::OpenAIConfig::new()
             .with_api_base(base_url)
             .with_api_key(API_KEY);
+        let rig_openai = rig_core::providers::openai::OpenAIConfig::new(API_KEY)
+            .with_base_url(base_url)
+            .client()
+            .chat(MODEL);
+        let rig_anthropic = rig_core::providers::anthropic::AnthropicConfig::new(API_KEY)
+            .with_base_url(base_url)
+            .client()
+            .completion(ANTHROPIC_MODEL);
+        let http = HttpClient::new()?;
         Ok(Clients {
+            stream,
             base_url: base_url.to_owned(),
             reqwest: reqwest::Client::builder().build()?,
-            clawkit: OpenAiCompletions::new(HttpClient::new()?),
-            model: clawkit_model(base_url)?,
+            clawkit_openai: OpenAiCompletions::new(http.clone()),
+            clawkit_anthropic: AnthropicMessages::new(http),
+            model: stream.clawkit_model(base_url)?,
             turn: acme_backend(base_url)?,
             async_openai: async_openai::Client::with_config(config),
+            rig_openai,
+            rig_anthropic,
+            genai: genai_client(stream, base_url)?,
         })
+    }
+
+    /// The stream these clients read.
+    pub fn stream(&self) -> Stream {
+        self.stream
     }
 
     /// Runs one request with `client` and returns the text.
     pub async fn run(&self, client: Client) -> Result<String, Error> {
+        if !client.supports(self.stream) {
+            return Err(format!(
+                "{} does not read the {} stream",
+                client.name(),
+                self.stream.name()
+            )
+            .into());
+        }
         match client {
             Client::RawReqwest => self.raw_reqwest().await,
             Client::Clawkit => self.clawkit().await,
             Client::ClawkitTurn => self.clawkit_turn().await,
             Client::AsyncOpenai => self.async_openai().await,
+            Client::Rig => self.rig().await,
+            Client::Genai => self.genai().await,
         }
     }
 
     /// The floor: reqwest's byte stream, lines split with memchr, `data:`
     /// payloads parsed into borrowed structs.
     pub async fn raw_reqwest(&self) -> Result<String, Error> {
-        const REQUEST: &str = r#"{"model":"gpt-4.1-nano","messages":[{"role":"user","content":"Hello"}],"stream":true}"#;
-        let response = self
-            .reqwest
-            .post(format!("{}/chat/completions", self.base_url))
-            .bearer_auth(API_KEY)
+        const OPENAI: &str = r#"{"model":"gpt-4.1-nano","messages":[{"role":"user","content":"Hello"}],"stream":true}"#;
+        const ANTHROPIC: &str = r#"{"model":"claude-sonnet-4-5","max_tokens":1024,"messages":[{"role":"user","content":"Hello"}],"stream":true}"#;
+        let request = match self.stream {
+            Stream::OpenAi => self
+                .reqwest
+                .post(format!("{}/chat/completions", self.base_url))
+                .bearer_auth(API_KEY)
+                .body(OPENAI),
+            Stream::Anthropic => self
+                .reqwest
+                .post(format!("{}/messages", self.base_url))
+                .header("x-api-key", API_KEY)
+                .header("anthropic-version", "2023-06-01")
+                .body(ANTHROPIC),
+        };
+        let response = request
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(REQUEST)
             .send()
             .await?
             .error_for_status()?;
         let mut reads = response.bytes_stream();
-        let mut decoder = raw::Decoder::default();
+        let mut decoder = raw::Decoder::new(self.stream);
         let mut text = String::new();
         while let Some(read) = reads.next().await {
             if decoder.push(&read?, &mut text)? {
@@ -198,20 +376,16 @@ impl Clients {
         Ok(text)
     }
 
-    /// clawkit's openai-completions transport, used as a `StreamFn`.
+    /// clawkit's transport for the stream (`OpenAiCompletions` or
+    /// `AnthropicMessages`), used as a `StreamFn`.
     pub async fn clawkit(&self) -> Result<String, Error> {
         let mut request = StreamRequest::new(self.model.clone(), Context::user("Hello"));
         request.options.api_key = Some(API_KEY.into());
-        let mut events = self.clawkit.stream(request);
-        let mut text = String::new();
-        while let Some(event) = events.next().await {
-            match event {
-                StreamEvent::TextDelta { text: delta, .. } => text.push_str(&delta),
-                StreamEvent::Error { message, .. } => return Err(message.into()),
-                _ => {}
-            }
-        }
-        Ok(text)
+        let events = match self.stream {
+            Stream::OpenAi => self.clawkit_openai.stream(request),
+            Stream::Anthropic => self.clawkit_anthropic.stream(request),
+        };
+        clawkit_text(events).await
     }
 
     /// A whole clawkit turn through the `LlmBackend` facade: acme-ai's
@@ -219,16 +393,7 @@ impl Clients {
     /// output transforms over each delta.
     pub async fn clawkit_turn(&self) -> Result<String, Error> {
         let request = ChatRequest::new("acme-large", Context::user("Hello"));
-        let mut events = self.turn.chat_stream(request);
-        let mut text = String::new();
-        while let Some(event) = events.next().await {
-            match event {
-                StreamEvent::TextDelta { text: delta, .. } => text.push_str(&delta),
-                StreamEvent::Error { message, .. } => return Err(message.into()),
-                _ => {}
-            }
-        }
-        Ok(text)
+        clawkit_text(self.turn.chat_stream(request)).await
     }
 
     /// async-openai's `chat().create_stream`.
@@ -255,9 +420,74 @@ impl Clients {
         }
         Ok(text)
     }
+
+    /// rig-core's model for the stream (OpenAI's chat-completions wire or
+    /// Anthropic's messages wire), `Model::stream`, text from
+    /// `StreamEvent::Text`.
+    pub async fn rig(&self) -> Result<String, Error> {
+        use rig_core::completion::CompletionRequest;
+        match self.stream {
+            Stream::OpenAi => {
+                rig_text(self.rig_openai.stream(CompletionRequest::new("Hello"))?).await
+            }
+            Stream::Anthropic => {
+                rig_text(self.rig_anthropic.stream(CompletionRequest::new("Hello"))?).await
+            }
+        }
+    }
+
+    /// genai's `exec_chat_stream`, text from `ChatStreamEvent::Chunk`.
+    pub async fn genai(&self) -> Result<String, Error> {
+        use genai::chat::{ChatRequest, ChatStreamEvent};
+        let model = match self.stream {
+            Stream::OpenAi => MODEL,
+            Stream::Anthropic => ANTHROPIC_MODEL,
+        };
+        let mut events = self
+            .genai
+            .exec_chat_stream(model, ChatRequest::from_user("Hello"), None)
+            .await?
+            .stream;
+        let mut text = String::new();
+        while let Some(event) = events.next().await {
+            if let ChatStreamEvent::Chunk(chunk) = event? {
+                text.push_str(&chunk.content);
+            }
+        }
+        Ok(text)
+    }
 }
 
-/// One of the three clients.
+/// The text of a clawkit event stream; its error event as an error.
+async fn clawkit_text(
+    mut events: impl futures::Stream<Item = StreamEvent> + Unpin,
+) -> Result<String, Error> {
+    let mut text = String::new();
+    while let Some(event) = events.next().await {
+        match event {
+            StreamEvent::TextDelta { text: delta, .. } => text.push_str(&delta),
+            StreamEvent::Error { message, .. } => return Err(message.into()),
+            _ => {}
+        }
+    }
+    Ok(text)
+}
+
+/// The text of a rig stream.
+async fn rig_text(
+    mut items: rig_core::streaming::Streamed<rig_core::operation::Completion>,
+) -> Result<String, Error> {
+    use rig_core::streaming::{Item, StreamEvent as RigEvent};
+    let mut text = String::new();
+    while let Some(item) = items.next().await {
+        if let Item::Event(RigEvent::Text { text: delta, .. }) = item? {
+            text.push_str(&delta);
+        }
+    }
+    Ok(text)
+}
+
+/// One of the Rust clients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Client {
     /// [`Clients::raw_reqwest`].
@@ -268,15 +498,21 @@ pub enum Client {
     ClawkitTurn,
     /// [`Clients::async_openai`].
     AsyncOpenai,
+    /// [`Clients::rig`].
+    Rig,
+    /// [`Clients::genai`].
+    Genai,
 }
 
 impl Client {
     /// All of them, in report order.
-    pub const ALL: [Client; 4] = [
+    pub const ALL: [Client; 6] = [
         Client::RawReqwest,
         Client::Clawkit,
         Client::ClawkitTurn,
         Client::AsyncOpenai,
+        Client::Rig,
+        Client::Genai,
     ];
 
     /// The benchmark name.
@@ -286,8 +522,41 @@ impl Client {
             Client::Clawkit => "clawkit",
             Client::ClawkitTurn => "clawkit_turn_acme",
             Client::AsyncOpenai => "async_openai",
+            Client::Rig => "rig",
+            Client::Genai => "genai",
         }
     }
+
+    /// The client named `name` ([`Client::name`]).
+    pub fn from_name(name: &str) -> Option<Client> {
+        Client::ALL.into_iter().find(|c| c.name() == name)
+    }
+
+    /// Whether this client reads `stream`: async-openai speaks only
+    /// OpenAI's API, and acme-ai (the whole turn) is an OpenAI-compatible
+    /// provider.
+    pub fn supports(self, stream: Stream) -> bool {
+        match self {
+            Client::ClawkitTurn | Client::AsyncOpenai => stream == Stream::OpenAi,
+            Client::RawReqwest | Client::Clawkit | Client::Rig | Client::Genai => true,
+        }
+    }
+}
+
+/// The floor's decoder (memchr lines, borrowed serde_json) over `reads` of
+/// `stream`'s body, in memory, rebuilding the text.
+pub fn floor_decode<'a>(
+    stream: Stream,
+    reads: impl IntoIterator<Item = &'a [u8]>,
+) -> Result<String, Error> {
+    let mut decoder = raw::Decoder::new(stream);
+    let mut text = String::new();
+    for read in reads {
+        if decoder.push(read, &mut text)? {
+            return Ok(text);
+        }
+    }
+    Err(format!("{}: the body has no end event", stream.name()).into())
 }
 
 /// clawkit's in-memory decoder over `reads`, rebuilding the text.
@@ -313,15 +582,28 @@ mod raw {
 
     /// Splits reads into lines with memchr, carrying a partial line over to
     /// the next read.
-    #[derive(Default)]
     pub(crate) struct Decoder {
+        stream: Stream,
         carry: Vec<u8>,
     }
 
     impl Decoder {
-        /// Appends the content of every complete `data:` line in `read` to
-        /// `text`; `true` once `[DONE]` was seen.
+        /// A decoder for `stream`'s events.
+        pub(crate) fn new(stream: Stream) -> Self {
+            Decoder {
+                stream,
+                carry: Vec::new(),
+            }
+        }
+
+        /// Appends the text of every complete `data:` line in `read` to
+        /// `text`; `true` once the stream's end (`[DONE]`, `message_stop`)
+        /// was seen.
         pub(crate) fn push(&mut self, read: &[u8], text: &mut String) -> Result<bool, Error> {
+            let line = match self.stream {
+                Stream::OpenAi => openai_line,
+                Stream::Anthropic => anthropic_line,
+            };
             let mut rest = read;
             while let Some(end) = memchr::memchr(b'\n', rest) {
                 let done = if self.carry.is_empty() {
@@ -342,9 +624,14 @@ mod raw {
         }
     }
 
-    fn line(line: &[u8], text: &mut String) -> Result<bool, Error> {
+    /// The payload of a `data:` line.
+    fn data(line: &[u8]) -> Option<&[u8]> {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
-        let Some(data) = line.strip_prefix(b"data: ") else {
+        line.strip_prefix(b"data: ")
+    }
+
+    fn openai_line(line: &[u8], text: &mut String) -> Result<bool, Error> {
+        let Some(data) = data(line) else {
             return Ok(false);
         };
         if data == b"[DONE]" {
@@ -355,6 +642,45 @@ mod raw {
             text.push_str(&content);
         }
         Ok(false)
+    }
+
+    fn anthropic_line(line: &[u8], text: &mut String) -> Result<bool, Error> {
+        let Some(data) = data(line) else {
+            return Ok(false);
+        };
+        let event: AnthropicEvent<'_> = serde_json::from_slice(data)?;
+        match event.kind {
+            "content_block_delta" => {
+                if let Some(AnthropicDelta {
+                    kind: Some("text_delta"),
+                    text: Some(delta),
+                }) = event.delta
+                {
+                    text.push_str(&delta.0);
+                }
+                Ok(false)
+            }
+            "message_stop" => Ok(true),
+            _ => Ok(false),
+        }
+    }
+
+    /// An Anthropic event: its type and, for a delta, the delta's type and
+    /// text (borrowed unless it has escapes).
+    #[derive(Deserialize)]
+    struct AnthropicEvent<'a> {
+        #[serde(rename = "type")]
+        kind: &'a str,
+        #[serde(borrow, default)]
+        delta: Option<AnthropicDelta<'a>>,
+    }
+
+    #[derive(Deserialize)]
+    struct AnthropicDelta<'a> {
+        #[serde(rename = "type", borrow, default)]
+        kind: Option<&'a str>,
+        #[serde(borrow, default)]
+        text: Option<Text<'a>>,
     }
 
     #[derive(Deserialize)]

@@ -9,7 +9,7 @@
 //! client's work (the runtime is current-thread), taken in alternation, is
 //! much steadier. It does not replace the criterion comparison.
 
-use clawkit_peer_bench::{Client, Clients, DELTAS, Error, Server, client_runtime};
+use clawkit_peer_bench::{Client, Clients, DELTAS, Error, Server, Stream, client_runtime};
 
 /// Requests per client.
 const ROUNDS: u64 = 40;
@@ -22,9 +22,9 @@ fn thread_cpu_ns() -> Result<u64, Error> {
 }
 
 fn main() -> Result<(), Error> {
-    let server = Server::start(|| {})?;
+    let server = Server::start(Stream::OpenAi, || {})?;
     let rt = client_runtime()?;
-    let clients = Clients::new(&server.url("/v1"))?;
+    let clients = Clients::new(Stream::OpenAi, &server.url("/v1"))?;
     let pair = [Client::RawReqwest, Client::Clawkit, Client::ClawkitTurn];
     let expected = rt.block_on(clients.run(Client::RawReqwest))?;
     for client in &pair[1..] {
