@@ -19,7 +19,7 @@
 //!
 //! ```text
 //! cargo build --release -p clawkit-load
-//! target/release/streams [--streams 10000] [--deltas 20] [--pace-ms 20] [--max-rss-mb 150] [--opening 500] [--http1]
+//! target/release/streams [--streams 10000] [--deltas 20] [--pace-ms 250] [--max-rss-mb 150] [--opening 500] [--http1]
 //! ```
 
 use std::collections::BTreeMap;
@@ -58,7 +58,7 @@ fn run() -> Result<bool, Error> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let streams: usize = arg(&args, "--streams", 10_000)?;
     let deltas: usize = arg(&args, "--deltas", 20)?;
-    let pace_ms: u64 = arg(&args, "--pace-ms", 20)?;
+    let pace_ms: u64 = arg(&args, "--pace-ms", 250)?;
     let max_rss_mb: f64 = arg(&args, "--max-rss-mb", 150.0)?;
     let http2 = !args.iter().any(|a| a == "--http1");
     let opening: usize = arg(&args, "--opening", 500)?;
