@@ -2,7 +2,6 @@
 //! events mapped to blocks, cumulative usage snapshots merged.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use clawkit_core::{RuntimeModel, StopReason, StreamEvent, Text, Usage};
 use serde::Deserialize;
@@ -20,12 +19,14 @@ struct WireEvent<'a> {
     index: Option<u64>,
     #[serde(default, borrow)]
     delta: Option<WireDelta<'a>>,
+    // Boxed: once per block or message, and it keeps the event that every
+    // delta is parsed into (and moved through serde's results) small.
     #[serde(default, borrow)]
-    content_block: Option<WireBlock<'a>>,
+    content_block: Option<Box<WireBlock<'a>>>,
     #[serde(default)]
-    message: Option<WireMessage>,
+    message: Option<Box<WireMessage>>,
     #[serde(default)]
-    usage: Option<WireUsage>,
+    usage: Option<Box<WireUsage>>,
 }
 
 #[derive(Deserialize)]
@@ -107,7 +108,9 @@ struct Block {
 /// The anthropic-messages wire decoder.
 pub(crate) struct Decoder {
     core: Core,
-    blocks: HashMap<u64, Block>,
+    /// The open blocks by their wire index, in the order they opened
+    /// (a message has few open at once: a short list beats hashing).
+    blocks: Vec<(u64, Block)>,
     /// The latest value of each usage counter.
     usage: WireUsage,
     saw_usage: bool,
@@ -117,10 +120,22 @@ impl Decoder {
     pub(crate) fn new(model: &RuntimeModel) -> Self {
         Decoder {
             core: Core::new(model),
-            blocks: HashMap::new(),
+            blocks: Vec::new(),
             usage: WireUsage::default(),
             saw_usage: false,
         }
+    }
+
+    fn block_mut(&mut self, index: u64) -> Option<&mut Block> {
+        self.blocks
+            .iter_mut()
+            .find(|(at, _)| *at == index)
+            .map(|(_, block)| block)
+    }
+
+    fn remove_block(&mut self, index: u64) -> Option<Block> {
+        let at = self.blocks.iter().position(|(at, _)| *at == index)?;
+        Some(self.blocks.remove(at).1)
     }
 
     fn merge_usage(&mut self, wire: &WireUsage) {
@@ -161,7 +176,7 @@ impl Decoder {
                 let (Some(index), Some(block)) = (wire.index, wire.content_block) else {
                     return false;
                 };
-                if let Some(previous) = self.blocks.remove(&index) {
+                if let Some(previous) = self.remove_block(index) {
                     self.close(previous, out);
                 }
                 let ours = self.core.take_index();
@@ -207,13 +222,13 @@ impl Decoder {
                         BlockKind::Unmapped
                     }
                 };
-                self.blocks.insert(index, Block { index: ours, kind });
+                self.blocks.push((index, Block { index: ours, kind }));
             }
             "content_block_delta" => {
                 let (Some(index), Some(delta)) = (wire.index, wire.delta) else {
                     return false;
                 };
-                let Some(block) = self.blocks.get_mut(&index) else {
+                let Some(block) = self.block_mut(index) else {
                     return false;
                 };
                 let ours = block.index;
@@ -256,7 +271,7 @@ impl Decoder {
                 let Some(index) = wire.index else {
                     return false;
                 };
-                match self.blocks.remove(&index) {
+                match self.remove_block(index) {
                     Some(block) if matches!(block.kind, BlockKind::Unmapped) => {
                         out.push(raw(event))
                     }
@@ -311,7 +326,7 @@ impl Decoder {
     }
 
     fn close_all(&mut self, out: &mut Vec<StreamEvent>) {
-        let mut open: Vec<Block> = self.blocks.drain().map(|(_, b)| b).collect();
+        let mut open: Vec<Block> = self.blocks.drain(..).map(|(_, b)| b).collect();
         open.sort_by_key(|b| b.index);
         for block in open {
             self.close(block, out);
