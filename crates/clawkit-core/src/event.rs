@@ -98,8 +98,9 @@ pub enum StreamEvent {
         id: String,
         /// Tool name.
         name: String,
-        /// The parsed arguments.
-        arguments: Value,
+        /// The parsed arguments (boxed: once per call, and it keeps every
+        /// event small enough to be copied inline rather than by `memcpy`).
+        arguments: Box<Value>,
         /// Provider state to replay with the call (Gemini's `thoughtSignature`).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         signature: Option<String>,
@@ -237,6 +238,13 @@ mod tests {
     use serde_json::json;
 
     #[test]
+    fn an_event_is_small_enough_to_be_copied_inline() {
+        // Every stage moves events; above 128 bytes each move is a call to
+        // `memcpy` (issue 13's benchmarks). Box what comes once per block.
+        assert!(std::mem::size_of::<StreamEvent>() <= 128);
+    }
+
+    #[test]
     fn runtime_events_round_trip_and_keep_their_own_names() {
         let event = StreamEvent::runtime_event(
             "chat.delta",
@@ -270,7 +278,7 @@ mod tests {
                 index: 1,
                 id: "call_1".into(),
                 name: "get_weather".into(),
-                arguments: json!({"city": "Paris"}),
+                arguments: Box::new(json!({"city": "Paris"})),
                 signature: None,
             },
             StreamEvent::Usage {

@@ -5,6 +5,8 @@ use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::ops::Deref;
 
+use bytes::Bytes;
+use bytestring::ByteString;
 use compact_str::CompactString;
 use serde::de::{self, Deserialize, Deserializer, Visitor};
 use serde::ser::{Serialize, Serializer};
@@ -16,7 +18,12 @@ use serde::ser::{Serialize, Serializer};
 ///
 /// Longer text lives on the heap; converting from a `String` (or an owned
 /// `Cow`) keeps that string's buffer rather than copying it, and
-/// [`Text::into_string`] gives it back the same way. It reads as a `&str`
+/// [`Text::into_string`] gives it back the same way. Converting from
+/// [`Bytes`] (`Text::try_from`) checks the bytes are UTF-8 and, when they are
+/// longer than the inline capacity, shares their buffer instead of copying
+/// it: that is how a transport hands out a long delta of a received read
+/// without an allocation (keeping such a `Text` keeps that read's buffer
+/// alive; [`Text::into_string`] detaches it). It reads as a `&str`
 /// (`Deref`, `AsRef`, `Borrow`, `Display`, comparisons with `str` and
 /// `String`), and serializes and deserializes exactly as a JSON string.
 ///
@@ -36,10 +43,18 @@ use serde::ser::{Serialize, Serializer};
 /// assert_eq!(parsed, r#"say "hi""#);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-// The representation is private so that it can change (to a shared buffer,
-// another small-string crate) without a breaking change.
-#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Text(CompactString);
+// The representation is private so that it can change (another
+// small-string crate) without a breaking change.
+#[derive(Clone)]
+pub struct Text(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    /// Inline when short, else a heap buffer of its own.
+    Owned(CompactString),
+    /// Longer than the inline capacity, in a shared [`Bytes`] buffer.
+    Shared(ByteString),
+}
 
 impl Text {
     /// The longest text, in bytes, stored without a heap allocation: 24 on
@@ -48,23 +63,55 @@ impl Text {
 
     /// The empty text.
     pub const fn new() -> Self {
-        Text(CompactString::const_new(""))
+        Text(Repr::Owned(CompactString::const_new("")))
     }
 
     /// A text for a `'static` string, neither copied nor allocated.
     pub const fn from_static(text: &'static str) -> Self {
-        Text(CompactString::const_new(text))
+        Text(Repr::Owned(CompactString::const_new(text)))
     }
 
     /// The text as a string slice.
     pub fn as_str(&self) -> &str {
-        self.0.as_str()
+        match &self.0 {
+            Repr::Owned(text) => text.as_str(),
+            Repr::Shared(text) => text,
+        }
     }
 
-    /// The text as a `String`: a heap text hands over its buffer, an inline
-    /// one is copied.
+    /// The text as a `String`: a heap text of its own hands over its
+    /// buffer; an inline or shared one is copied.
     pub fn into_string(self) -> String {
-        self.0.into_string()
+        match self.0 {
+            Repr::Owned(text) => text.into_string(),
+            Repr::Shared(text) => String::from(&*text),
+        }
+    }
+}
+
+impl Default for Text {
+    fn default() -> Self {
+        Text::new()
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Text {}
+
+impl PartialOrd for Text {
+    fn partial_cmp(&self, other: &Text) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Text {
+    fn cmp(&self, other: &Text) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 
@@ -72,7 +119,7 @@ impl Deref for Text {
     type Target = str;
 
     fn deref(&self) -> &str {
-        self.0.as_str()
+        self.as_str()
     }
 }
 
@@ -115,7 +162,20 @@ impl fmt::Debug for Text {
 
 impl From<&str> for Text {
     fn from(text: &str) -> Self {
-        Text(CompactString::from(text))
+        Text(Repr::Owned(CompactString::from(text)))
+    }
+}
+
+/// UTF-8 bytes: copied inline when short, otherwise the buffer is shared
+/// (a reference-count update, no copy). Fails on invalid UTF-8.
+impl TryFrom<Bytes> for Text {
+    type Error = std::str::Utf8Error;
+
+    fn try_from(bytes: Bytes) -> Result<Self, Self::Error> {
+        if bytes.len() <= Text::INLINE_CAPACITY {
+            return std::str::from_utf8(&bytes).map(Text::from);
+        }
+        ByteString::try_from(bytes).map(|text| Text(Repr::Shared(text)))
     }
 }
 
@@ -128,7 +188,7 @@ impl From<&String> for Text {
 /// Inline when short (the `String` is freed), otherwise its buffer is kept.
 impl From<String> for Text {
     fn from(text: String) -> Self {
-        Text(CompactString::from(text))
+        Text(Repr::Owned(CompactString::from(text)))
     }
 }
 
@@ -234,10 +294,15 @@ mod tests {
     fn short_text_is_inline_and_long_text_keeps_its_buffer() {
         assert_eq!((SHORT.len(), LONG.len()), (24, 25));
         assert_eq!(Text::INLINE_CAPACITY, std::mem::size_of::<String>());
-        assert_eq!(std::mem::size_of::<Text>(), std::mem::size_of::<String>());
-        assert!(!Text::from(SHORT).0.is_heap_allocated());
-        assert!(!Text::from(SHORT.to_owned()).0.is_heap_allocated());
-        assert!(Text::from(LONG).0.is_heap_allocated());
+        // As large as the `Bytes` of a shared text, no larger.
+        assert_eq!(std::mem::size_of::<Text>(), std::mem::size_of::<Bytes>());
+        let heap = |text: &Text| match &text.0 {
+            Repr::Owned(text) => text.is_heap_allocated(),
+            Repr::Shared(_) => true,
+        };
+        assert!(!heap(&Text::from(SHORT)));
+        assert!(!heap(&Text::from(SHORT.to_owned())));
+        assert!(heap(&Text::from(LONG)));
 
         let long = String::from(LONG);
         let buffer = long.as_ptr();
@@ -245,6 +310,34 @@ mod tests {
         assert_eq!(text.as_ptr(), buffer);
         let back = text.into_string();
         assert_eq!(back.as_ptr(), buffer);
+    }
+
+    #[test]
+    fn long_bytes_are_shared_short_ones_inline_and_invalid_ones_refused() {
+        let read = Bytes::from(format!("data: {LONG}|{SHORT}"));
+        let long = read.slice(6..6 + LONG.len());
+        let text = Text::try_from(long.clone()).unwrap();
+        assert_eq!(text, LONG);
+        assert_eq!(text.as_ptr(), long.as_ptr(), "shared, not copied");
+        assert!(matches!(text.0, Repr::Shared(_)));
+        let short = read.slice(7 + LONG.len()..);
+        let text = Text::try_from(short.clone()).unwrap();
+        assert_eq!(text, SHORT);
+        assert!(matches!(&text.0, Repr::Owned(inline) if !inline.is_heap_allocated()));
+        // A shared text behaves as any other: equal, ordered and hashed as
+        // its `str`, and copied out by `into_string`.
+        let shared = Text::try_from(long).unwrap();
+        assert_eq!(shared, Text::from(LONG));
+        assert_eq!(shared.cmp(&Text::from(LONG)), std::cmp::Ordering::Equal);
+        let state = std::collections::hash_map::RandomState::new();
+        assert_eq!(state.hash_one(&shared), state.hash_one(Text::from(LONG)));
+        assert_eq!(shared.clone().into_string(), LONG);
+        assert_eq!(serde_json::to_string(&shared).unwrap(), format!("{LONG:?}"));
+        // Invalid UTF-8, short (copied) or long (shared): refused.
+        let mut cut = vec![b'a'; 29];
+        cut.push(0xC3);
+        assert!(Text::try_from(Bytes::from(cut)).is_err());
+        assert!(Text::try_from(Bytes::from_static(b"\xff")).is_err());
     }
 
     #[test]

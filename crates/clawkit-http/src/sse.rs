@@ -94,6 +94,29 @@ pub struct SseDecoder {
     retry: Option<u64>,
 }
 
+/// A line's field name and where its value starts: after the first colon
+/// and one space, if any. `data:` and `event:` (every line of most streams)
+/// are recognized without a search for the colon.
+fn split_field(line: &[u8]) -> (&[u8], usize) {
+    let after_colon = |colon: usize| {
+        if line.get(colon + 1) == Some(&b' ') {
+            colon + 2
+        } else {
+            colon + 1
+        }
+    };
+    if line.starts_with(b"data:") {
+        return (b"data", after_colon(4));
+    }
+    if line.starts_with(b"event:") {
+        return (b"event", after_colon(5));
+    }
+    match memchr::memchr(b':', line) {
+        Some(colon) => (&line[..colon], after_colon(colon)),
+        None => (line, line.len()),
+    }
+}
+
 impl Default for SseDecoder {
     fn default() -> Self {
         Self::new()
@@ -244,11 +267,7 @@ impl SseDecoder {
         if line[0] == b':' {
             return Ok(());
         }
-        let (field, value_start) = match memchr::memchr(b':', line) {
-            Some(colon) if line.get(colon + 1) == Some(&b' ') => (&line[..colon], colon + 2),
-            Some(colon) => (&line[..colon], colon + 1),
-            None => (line, line.len()),
-        };
+        let (field, value_start) = split_field(line);
         let text = &line[value_start..];
         let value = || buf.slice(start + value_start..end);
         match field {
@@ -357,6 +376,26 @@ mod tests {
             events,
             [(Some("update".into()), "one\ntwo\n".into(), Some("7".into()))]
         );
+    }
+
+    #[test]
+    fn field_names_and_values_with_and_without_the_fast_path() {
+        let cases: [(&[u8], &[u8], &[u8]); 10] = [
+            (b"data:x", b"data", b"x"),
+            (b"data: x", b"data", b"x"),
+            (b"data:  x", b"data", b" x"),
+            (b"data:", b"data", b""),
+            (b"event: ping", b"event", b"ping"),
+            (b"event:", b"event", b""),
+            (b"datax: y", b"datax", b"y"),
+            (b"eventful:y", b"eventful", b"y"),
+            (b"data", b"data", b""),
+            (b"id: 7", b"id", b"7"),
+        ];
+        for (line, field, value) in cases {
+            let (got, start) = split_field(line);
+            assert_eq!((got, &line[start..]), (field, value), "{line:?}");
+        }
     }
 
     #[test]

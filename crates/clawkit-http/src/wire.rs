@@ -2,6 +2,10 @@
 
 use std::borrow::Cow;
 use std::marker::PhantomData;
+use std::ops::Range;
+
+use bytes::Bytes;
+use clawkit_core::Text;
 
 use serde::Deserializer;
 use serde::de::{self, Deserialize, DeserializeSeed, Visitor};
@@ -85,6 +89,50 @@ pub(crate) fn from_json_seed<'a, S: DeserializeSeed<'a>>(
     Ok(value)
 }
 
+/// A seed that fills the value it points to: the decoders parse an event
+/// into a value on their stack instead of returning one through serde's
+/// nested `Result`s, which cost as much in moves as the JSON did.
+pub(crate) struct InPlace<'s, T>(pub(crate) &'s mut T);
+
+/// The optional string of a map's current value, borrowed when possible.
+pub(crate) fn next_str<'de: 'a, 'a, A: de::MapAccess<'de>>(
+    map: &mut A,
+) -> Result<Option<Cow<'a, str>>, A::Error> {
+    map.next_value_seed(OptStrSeed(PhantomData))
+}
+
+/// [`opt_str`] as a seed.
+struct OptStrSeed<'a>(PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> DeserializeSeed<'de> for OptStrSeed<'a> {
+    type Value = Option<Cow<'a, str>>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        opt_str(deserializer)
+    }
+}
+
+/// A string parsed out of `data` as a [`Text`]: one borrowed from `data`
+/// and longer than the inline capacity shares `data`'s buffer (a
+/// reference-count update) instead of being copied into an allocation of
+/// its own; a short or unescaped one is copied or kept as it is.
+pub(crate) fn text_in(data: &Bytes, piece: Cow<'_, str>) -> Text {
+    if let Cow::Borrowed(part) = &piece
+        && part.len() > Text::INLINE_CAPACITY
+        && let Some(range) = range_in(data, part.as_bytes())
+        && let Ok(text) = Text::try_from(data.slice(range))
+    {
+        return text;
+    }
+    Text::from(piece)
+}
+
+/// Where `part` lies in `whole`, if it is a part of it.
+fn range_in(whole: &[u8], part: &[u8]) -> Option<Range<usize>> {
+    let start = part.as_ptr().addr().checked_sub(whole.as_ptr().addr())?;
+    let end = start.checked_add(part.len())?;
+    (end <= whole.len()).then_some(start..end)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -119,6 +167,46 @@ mod tests {
         assert!(from_json::<Probe<'_>>(b"{\"other\":\"\xff\"}").is_err());
         assert!(from_json::<Probe<'_>>(br#"{"text":"a"} {}"#).is_err());
         assert!(from_json::<Probe<'_>>(br#"{"text":"a"}  "#).is_ok());
+    }
+
+    #[test]
+    fn long_borrowed_text_shares_the_event_s_buffer() {
+        let data = Bytes::from_static(
+            br#"{"text":"a delta longer than twenty-four bytes","short":"hi","esc":"a \"quoted\" delta, also long enough"}"#,
+        );
+        #[derive(serde::Deserialize)]
+        struct Event<'a> {
+            #[serde(borrow, deserialize_with = "opt_str")]
+            text: Option<Cow<'a, str>>,
+            #[serde(borrow, deserialize_with = "opt_str")]
+            short: Option<Cow<'a, str>>,
+            #[serde(borrow, deserialize_with = "opt_str")]
+            esc: Option<Cow<'a, str>>,
+        }
+        let event: Event<'_> = from_json(&data).unwrap();
+        let long = text_in(&data, event.text.unwrap());
+        assert_eq!(long, "a delta longer than twenty-four bytes");
+        let inside = data.as_ptr_range();
+        assert!(inside.contains(&long.as_ptr()), "shared with the data");
+        let short = text_in(&data, event.short.unwrap());
+        assert_eq!(short, "hi");
+        assert!(!inside.contains(&short.as_ptr()));
+        let unescaped = text_in(&data, event.esc.unwrap());
+        assert_eq!(unescaped, r#"a "quoted" delta, also long enough"#);
+        assert!(!inside.contains(&unescaped.as_ptr()));
+        // A string from elsewhere is copied, never sliced out of `data`.
+        let elsewhere = String::from("not a part of the data, and long");
+        let copied = text_in(&data, Cow::Borrowed(&elsewhere));
+        assert_eq!(copied, elsewhere.as_str());
+        assert!(!inside.contains(&copied.as_ptr()));
+        let whole = b"abcdef";
+        assert_eq!(range_in(whole, &whole[2..5]), Some(2..5));
+        assert_eq!(
+            range_in(&whole[..3], &whole[2..5]),
+            None,
+            "runs past the end"
+        );
+        assert_eq!(range_in(&whole[2..], &whole[..3]), None, "starts before");
     }
 
     #[test]

@@ -255,9 +255,9 @@ pub(crate) fn typed_event(kind: &'static str, fields: Value) -> SseEvent {
 
 /// Tool arguments at the end: strict JSON; an empty text is `{}`; text that
 /// does not parse is kept as a string so nothing is lost.
-pub(crate) fn final_arguments(args: &str) -> Value {
+pub(crate) fn final_arguments(args: &str) -> Box<Value> {
     if args.trim().is_empty() {
-        return Value::Object(Map::new());
+        return Box::new(Value::Object(Map::new()));
     }
-    serde_json::from_str(args).unwrap_or_else(|_| Value::String(args.to_owned()))
+    serde_json::from_str(args).unwrap_or_else(|_| Box::new(Value::String(args.to_owned())))
 }

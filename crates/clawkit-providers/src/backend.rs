@@ -206,7 +206,7 @@ impl ChatResponse {
                         ContentBlock::ToolCall {
                             id,
                             name,
-                            arguments,
+                            arguments: *arguments,
                             signature,
                         },
                     );

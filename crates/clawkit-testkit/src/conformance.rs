@@ -918,7 +918,7 @@ fn tool_calls(run: Option<&Driven>, api: &ModelApi) -> Outcome {
                 }
                 if let Some(streamed) = deltas.get(index) {
                     match serde_json::from_str::<Value>(streamed) {
-                        Ok(parsed) if &parsed == arguments => {}
+                        Ok(parsed) if parsed == **arguments => {}
                         Ok(parsed) => problems.push(format!(
                             "{call}'s argument deltas give {parsed}, its end says {arguments}"
                         )),

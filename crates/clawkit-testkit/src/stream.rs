@@ -136,7 +136,7 @@ impl Streamed {
                 } => Some(ToolCall {
                     id: id.clone(),
                     name: name.clone(),
-                    arguments: arguments.clone(),
+                    arguments: (**arguments).clone(),
                 }),
                 _ => None,
             })

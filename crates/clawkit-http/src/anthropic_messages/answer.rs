@@ -188,7 +188,7 @@ mod tests {
         assert!(events.iter().any(|e| matches!(e,
             StreamEvent::ReasoningEnd { signature: Some(data), .. } if data == "EmwKAhgBEgy3va3pzix")));
         assert!(events.iter().any(|e| matches!(e,
-            StreamEvent::ToolCallEnd { arguments, .. } if *arguments == json!({}))));
+            StreamEvent::ToolCallEnd { arguments, .. } if **arguments == json!({}))));
         assert_eq!(
             events.last(),
             Some(&StreamEvent::Done {

@@ -5,49 +5,175 @@ use std::borrow::Cow;
 
 use clawkit_core::{RuntimeModel, StopReason, StreamEvent, Text, Usage};
 use serde::Deserialize;
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
 use crate::partial_json::parse_partial;
 use crate::sse::SseEvent;
+use crate::wire::{InPlace, next_str, text_in};
 use crate::wire_decoder::{Core, WireDecoder, final_arguments, raw};
 
-#[derive(Deserialize)]
+/// One event, parsed in place: the decoder keeps it on its stack and the
+/// visitors below fill it, so nothing is moved up through serde's nested
+/// `Result`s (a derived struct of every event kind's fields cost more in
+/// moves than the JSON did), and strings stay borrowed from the data.
+#[derive(Default)]
 struct WireEvent<'a> {
-    #[serde(rename = "type", borrow)]
-    kind: Cow<'a, str>,
-    #[serde(default)]
+    kind: Option<EventKind>,
     index: Option<u64>,
-    #[serde(default, borrow)]
-    delta: Option<WireDelta<'a>>,
-    // Boxed: once per block or message, and it keeps the event that every
-    // delta is parsed into (and moved through serde's results) small.
-    #[serde(default, borrow)]
+    /// A `delta` object was present (not absent, not null).
+    has_delta: bool,
+    delta: WireDelta<'a>,
+    // Boxed: once per block or message, and they keep the event that every
+    // delta is parsed into small.
     content_block: Option<Box<WireBlock<'a>>>,
-    #[serde(default)]
     message: Option<Box<WireMessage>>,
-    #[serde(default)]
-    usage: Option<Box<WireUsage>>,
+    usage: Option<WireUsage>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum EventKind {
+    Ping,
+    MessageStart,
+    ContentBlockStart,
+    ContentBlockDelta,
+    ContentBlockStop,
+    MessageDelta,
+    MessageStop,
+    Error,
+    #[serde(other)]
+    Other,
+}
+
+#[derive(Default)]
+struct WireDelta<'a> {
+    kind: Option<DeltaKind>,
+    text: Option<Cow<'a, str>>,
+    partial_json: Option<Cow<'a, str>>,
+    thinking: Option<Cow<'a, str>>,
+    signature: Option<Cow<'a, str>>,
+    stop_reason: Option<Cow<'a, str>>,
+}
+
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+enum DeltaKind {
+    TextDelta,
+    ThinkingDelta,
+    SignatureDelta,
+    InputJsonDelta,
+    #[serde(other)]
+    Other,
+}
+
+impl<'a> WireEvent<'a> {
+    /// Parses `data` into this event (which must be fresh).
+    fn parse_into(&mut self, data: &'a [u8]) -> serde_json::Result<()> {
+        crate::wire::from_json_seed(data, InPlace(self))
+    }
 }
 
 #[derive(Deserialize)]
-struct WireDelta<'a> {
-    #[serde(
-        rename = "type",
-        default,
-        borrow,
-        deserialize_with = "crate::wire::opt_str"
-    )]
-    kind: Option<Cow<'a, str>>,
-    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
-    text: Option<Cow<'a, str>>,
-    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
-    partial_json: Option<Cow<'a, str>>,
-    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
-    thinking: Option<Cow<'a, str>>,
-    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
-    signature: Option<Cow<'a, str>>,
-    #[serde(default, borrow, deserialize_with = "crate::wire::opt_str")]
-    stop_reason: Option<Cow<'a, str>>,
+#[serde(field_identifier, rename_all = "snake_case")]
+enum EventKey {
+    Type,
+    Index,
+    Delta,
+    ContentBlock,
+    Message,
+    Usage,
+    #[serde(other)]
+    Other,
+}
+
+impl<'de: 'a, 'a> DeserializeSeed<'de> for InPlace<'_, WireEvent<'a>> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de: 'a, 'a> Visitor<'de> for InPlace<'_, WireEvent<'a>> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("an anthropic-messages event object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let event = self.0;
+        while let Some(key) = map.next_key::<EventKey>()? {
+            match key {
+                EventKey::Type => event.kind = Some(map.next_value()?),
+                EventKey::Index => event.index = map.next_value()?,
+                EventKey::Delta => {
+                    event.has_delta = map.next_value_seed(OptionalDelta(&mut event.delta))?;
+                }
+                EventKey::ContentBlock => event.content_block = map.next_value()?,
+                EventKey::Message => event.message = map.next_value()?,
+                EventKey::Usage => event.usage = map.next_value()?,
+                EventKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(field_identifier, rename_all = "snake_case")]
+enum DeltaKey {
+    Type,
+    Text,
+    PartialJson,
+    Thinking,
+    Signature,
+    StopReason,
+    #[serde(other)]
+    Other,
+}
+
+/// `delta`: null or an object; the value is whether it was an object.
+struct OptionalDelta<'s, 'a>(&'s mut WireDelta<'a>);
+
+impl<'de: 'a, 'a> DeserializeSeed<'de> for OptionalDelta<'_, 'a> {
+    type Value = bool;
+    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de: 'a, 'a> Visitor<'de> for OptionalDelta<'_, 'a> {
+    type Value = bool;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a delta object or null")
+    }
+    fn visit_none<E>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_unit<E>(self) -> Result<bool, E> {
+        Ok(false)
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let delta = self.0;
+        while let Some(key) = map.next_key::<DeltaKey>()? {
+            match key {
+                DeltaKey::Type => delta.kind = map.next_value()?,
+                DeltaKey::Text => delta.text = next_str(&mut map)?,
+                DeltaKey::PartialJson => delta.partial_json = next_str(&mut map)?,
+                DeltaKey::Thinking => delta.thinking = next_str(&mut map)?,
+                DeltaKey::Signature => delta.signature = next_str(&mut map)?,
+                DeltaKey::StopReason => delta.stop_reason = next_str(&mut map)?,
+                DeltaKey::Other => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(true)
+    }
 }
 
 #[derive(Deserialize)]
@@ -157,12 +283,16 @@ impl Decoder {
 
     fn wire_event(&mut self, event: &SseEvent, out: &mut Vec<StreamEvent>) -> bool {
         let data = &event.data[..];
-        let Ok(wire) = crate::wire::from_json::<WireEvent<'_>>(data) else {
+        let mut wire = WireEvent::default();
+        if wire.parse_into(data).is_err() {
+            return false;
+        }
+        let Some(kind) = wire.kind else {
             return false;
         };
-        match wire.kind.as_ref() {
-            "ping" => {}
-            "message_start" => {
+        match kind {
+            EventKind::Ping => {}
+            EventKind::MessageStart => {
                 // A second message_start: close what the first left open.
                 self.close_all(out);
                 if self.core.response_model.is_none() {
@@ -172,7 +302,7 @@ impl Decoder {
                     self.merge_usage(usage);
                 }
             }
-            "content_block_start" => {
+            EventKind::ContentBlockStart => {
                 let (Some(index), Some(block)) = (wire.index, wire.content_block) else {
                     return false;
                 };
@@ -224,42 +354,43 @@ impl Decoder {
                 };
                 self.blocks.push((index, Block { index: ours, kind }));
             }
-            "content_block_delta" => {
-                let (Some(index), Some(delta)) = (wire.index, wire.delta) else {
+            EventKind::ContentBlockDelta => {
+                let (Some(index), true) = (wire.index, wire.has_delta) else {
                     return false;
                 };
+                let delta = wire.delta;
                 let Some(block) = self.block_mut(index) else {
                     return false;
                 };
                 let ours = block.index;
-                match (&mut block.kind, delta.kind.as_deref()) {
-                    (BlockKind::Text(text), Some("text_delta")) => {
+                match (&mut block.kind, delta.kind) {
+                    (BlockKind::Text(text), Some(DeltaKind::TextDelta)) => {
                         let piece = delta.text.unwrap_or_default();
                         text.push_str(&piece);
                         out.push(StreamEvent::TextDelta {
                             index: ours,
-                            text: piece.into(),
+                            text: text_in(&event.data, piece),
                         });
                     }
-                    (BlockKind::Thinking { text, .. }, Some("thinking_delta")) => {
+                    (BlockKind::Thinking { text, .. }, Some(DeltaKind::ThinkingDelta)) => {
                         let piece = delta.thinking.unwrap_or_default();
                         text.push_str(&piece);
                         out.push(StreamEvent::ReasoningDelta {
                             index: ours,
-                            text: piece.into(),
+                            text: text_in(&event.data, piece),
                         });
                     }
-                    (BlockKind::Thinking { signature, .. }, Some("signature_delta")) => {
+                    (BlockKind::Thinking { signature, .. }, Some(DeltaKind::SignatureDelta)) => {
                         let piece = delta.signature.unwrap_or_default();
                         signature.get_or_insert_with(String::new).push_str(&piece);
                     }
-                    (BlockKind::Tool { args, .. }, Some("input_json_delta")) => {
+                    (BlockKind::Tool { args, .. }, Some(DeltaKind::InputJsonDelta)) => {
                         let piece = delta.partial_json.unwrap_or_default();
                         if !piece.is_empty() {
                             args.push_str(&piece);
                             out.push(StreamEvent::ToolCallDelta {
                                 index: ours,
-                                delta: piece.into(),
+                                delta: text_in(&event.data, piece),
                                 partial: parse_partial(args),
                             });
                         }
@@ -267,7 +398,7 @@ impl Decoder {
                     _ => out.push(raw(event)),
                 }
             }
-            "content_block_stop" => {
+            EventKind::ContentBlockStop => {
                 let Some(index) = wire.index else {
                     return false;
                 };
@@ -279,20 +410,20 @@ impl Decoder {
                     None => return false,
                 }
             }
-            "message_delta" => {
-                if let Some(reason) = wire.delta.as_ref().and_then(|d| d.stop_reason.as_deref()) {
+            EventKind::MessageDelta => {
+                if let Some(reason) = wire.delta.stop_reason.as_deref() {
                     self.core.stop = Some(stop_reason(reason));
                 }
                 if let Some(usage) = &wire.usage {
                     self.merge_usage(usage);
                 }
             }
-            "message_stop" => self.finish(out),
-            "error" => {
+            EventKind::MessageStop => self.finish(out),
+            EventKind::Error => {
                 let payload: Value = serde_json::from_slice(data).unwrap_or(Value::Null);
                 self.fail_in_stream(&payload, out);
             }
-            _ => return false,
+            EventKind::Other => return false,
         }
         true
     }

@@ -4,11 +4,13 @@
 
 use std::borrow::Cow;
 
-use clawkit_core::{RuntimeModel, StopReason, StreamEvent, Text, Usage};
+use bytes::Bytes;
+use clawkit_core::{RuntimeModel, StopReason, StreamEvent, Usage};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use crate::sse::SseEvent;
+use crate::wire::text_in;
 use crate::wire_decoder::{Core, WireDecoder};
 
 #[derive(Deserialize)]
@@ -162,7 +164,7 @@ impl Decoder {
         }
     }
 
-    fn chunk(&mut self, data: &[u8], out: &mut Vec<StreamEvent>) -> Result<bool, ()> {
+    fn chunk(&mut self, data: &Bytes, out: &mut Vec<StreamEvent>) -> Result<bool, ()> {
         let mut chunk: Chunk<'_> = crate::wire::from_json(data).map_err(|_| ())?;
         if self.core.response_model.is_none() {
             self.core.response_model = chunk.model_version.take().map(Cow::into_owned);
@@ -190,7 +192,7 @@ impl Decoder {
                 continue;
             }
             for part in candidate.content.map(|c| c.parts).unwrap_or_default() {
-                self.part(part, out);
+                self.part(part, data, out);
             }
             if let Some(reason) = candidate.finish_reason {
                 self.core.stop = Some(stop_reason(&reason));
@@ -199,7 +201,8 @@ impl Decoder {
         Ok(understood)
     }
 
-    fn part(&mut self, part: Part<'_>, out: &mut Vec<StreamEvent>) {
+    /// One part of candidate 0; its strings are borrowed from `data`.
+    fn part(&mut self, part: Part<'_>, data: &Bytes, out: &mut Vec<StreamEvent>) {
         let signature = part.thought_signature.map(Cow::into_owned);
         if let Some(call) = part.function_call {
             self.close_open(out);
@@ -248,7 +251,7 @@ impl Decoder {
         };
         open.text.push_str(&text);
         let index = open.index;
-        let text = Text::from(text);
+        let text = text_in(data, text);
         out.push(match kind {
             OpenKind::Text => StreamEvent::TextDelta { index, text },
             OpenKind::Reasoning => StreamEvent::ReasoningDelta { index, text },
@@ -323,7 +326,7 @@ impl Decoder {
                 index: call.index,
                 id: call.id,
                 name: call.name,
-                arguments: call.args,
+                arguments: Box::new(call.args),
                 signature: call.signature,
             });
         }

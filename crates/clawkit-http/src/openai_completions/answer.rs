@@ -132,7 +132,7 @@ mod tests {
             .filter_map(|e| match e {
                 StreamEvent::ToolCallEnd {
                     name, arguments, ..
-                } => Some((name.as_str(), arguments.clone())),
+                } => Some((name.as_str(), (**arguments).clone())),
                 _ => None,
             })
             .collect();

@@ -3,8 +3,8 @@
 //! finish reason kept for the end.
 
 use std::borrow::Cow;
-use std::marker::PhantomData;
 
+use bytes::Bytes;
 use clawkit_core::{RuntimeModel, StopReason, StreamEvent, Text, Usage};
 use serde::Deserialize;
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -13,6 +13,7 @@ use serde_json::Value;
 use super::REASONING_FIELDS;
 use crate::partial_json::parse_partial;
 use crate::sse::SseEvent;
+use crate::wire::{InPlace, next_str, text_in};
 use crate::wire_decoder::{Core, WireDecoder, final_arguments};
 
 #[derive(Deserialize)]
@@ -95,26 +96,6 @@ impl<'a> Chunk<'a> {
     /// a chunk returned by value was copied whole (264 bytes) every event.
     fn parse_into(&mut self, data: &'a [u8]) -> serde_json::Result<()> {
         crate::wire::from_json_seed(data, InPlace(self))
-    }
-}
-
-/// A seed that fills the value it points to.
-struct InPlace<'s, T>(&'s mut T);
-
-/// The optional string of `key` in a map, borrowed when possible.
-fn next_str<'de: 'a, 'a, A: MapAccess<'de>>(map: &mut A) -> Result<Option<Cow<'a, str>>, A::Error> {
-    map.next_value_seed(OptStr(PhantomData))
-}
-
-struct OptStr<'a>(PhantomData<&'a ()>);
-
-impl<'de: 'a, 'a> DeserializeSeed<'de> for OptStr<'a> {
-    type Value = Option<Cow<'a, str>>;
-    fn deserialize<D: serde::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> Result<Self::Value, D::Error> {
-        crate::wire::opt_str(deserializer)
     }
 }
 
@@ -335,7 +316,7 @@ impl Decoder {
         }
     }
 
-    fn chunk(&mut self, data: &[u8], out: &mut Vec<StreamEvent>) -> Result<bool, ()> {
+    fn chunk(&mut self, data: &Bytes, out: &mut Vec<StreamEvent>) -> Result<bool, ()> {
         let mut chunk = Chunk::default();
         chunk.parse_into(data).map_err(|_| ())?;
         if chunk.error {
@@ -355,7 +336,7 @@ impl Decoder {
         }
         understood |= chunk.any_choice;
         if chunk.chosen {
-            self.delta(&mut chunk.choice.delta, out);
+            self.delta(&mut chunk.choice.delta, data, out);
             if let Some(reason) = chunk.choice.finish_reason {
                 self.core.stop = Some(stop_reason(&reason));
             }
@@ -363,32 +344,33 @@ impl Decoder {
         Ok(understood)
     }
 
-    fn delta(&mut self, delta: &mut Delta<'_>, out: &mut Vec<StreamEvent>) {
+    /// Choice 0's delta; its strings are borrowed from `data`.
+    fn delta(&mut self, delta: &mut Delta<'_>, data: &Bytes, out: &mut Vec<StreamEvent>) {
         let reasoning = delta
             .reasoning
             .iter_mut()
             .enumerate()
             .find_map(|(field, text)| text.take().filter(|t| !t.is_empty()).map(|t| (field, t)));
         if let Some((field, text)) = reasoning {
-            self.append(Open::Reasoning(field), text, out);
+            self.append(Open::Reasoning(field), text_in(data, text), out);
         }
         for text in [delta.content.take(), delta.refusal.take()]
             .into_iter()
             .flatten()
         {
             if !text.is_empty() {
-                self.append(Open::Text, text, out);
+                self.append(Open::Text, text_in(data, text), out);
             }
         }
         if let Some(calls) = delta.tool_calls.take() {
             self.close_open(out);
             for call in calls {
-                self.tool_delta(call, out);
+                self.tool_delta(call, data, out);
             }
         }
     }
 
-    fn append(&mut self, kind: Open, text: Cow<'_, str>, out: &mut Vec<StreamEvent>) {
+    fn append(&mut self, kind: Open, text: Text, out: &mut Vec<StreamEvent>) {
         let same = matches!(&self.open, Some(open) if std::mem::discriminant(&open.kind) == std::mem::discriminant(&kind));
         if !same {
             self.close_open(out);
@@ -407,7 +389,6 @@ impl Decoder {
             return;
         };
         open.text.push_str(&text);
-        let text = Text::from(text);
         out.push(match kind {
             Open::Text => StreamEvent::TextDelta {
                 index: open.index,
@@ -436,7 +417,7 @@ impl Decoder {
         }
     }
 
-    fn tool_delta(&mut self, call: WireToolCall<'_>, out: &mut Vec<StreamEvent>) {
+    fn tool_delta(&mut self, call: WireToolCall<'_>, data: &Bytes, out: &mut Vec<StreamEvent>) {
         let id = call.id.as_deref().filter(|id| !id.is_empty());
         let position = match call.index {
             Some(index) => self.tools.iter().position(|t| t.wire_index == Some(index)),
@@ -504,7 +485,7 @@ impl Decoder {
         {
             out.push(StreamEvent::ToolCallDelta {
                 index: tool.block,
-                delta: fragment.into(),
+                delta: text_in(data, fragment),
                 partial: parse_partial(&tool.args),
             });
         }
@@ -568,7 +549,7 @@ impl WireDecoder for Decoder {
             return true;
         }
         // Valid JSON of an unknown shape, or not JSON at all, passes through.
-        matches!(self.chunk(data, out), Ok(true))
+        matches!(self.chunk(&event.data, out), Ok(true))
     }
 
     fn wind_up(&mut self, out: &mut Vec<StreamEvent>) {
@@ -646,7 +627,7 @@ mod tests {
             .filter_map(|e| match e {
                 StreamEvent::ToolCallEnd {
                     name, arguments, ..
-                } => Some((name.clone(), arguments.clone())),
+                } => Some((name.clone(), (**arguments).clone())),
                 _ => None,
             })
             .collect();

@@ -178,7 +178,7 @@ mod tests {
         // Refusal and text are two parts of the message: two blocks.
         assert_eq!(texts, ["I can't", " do that."]);
         assert!(events.iter().any(|e| matches!(e,
-            StreamEvent::ToolCallEnd { id, arguments, .. } if id == "call_1|fc_1" && *arguments == json!({"x": 1}))));
+            StreamEvent::ToolCallEnd { id, arguments, .. } if id == "call_1|fc_1" && **arguments == json!({"x": 1}))));
         assert_eq!(
             events.last(),
             Some(&StreamEvent::Done {

@@ -4,12 +4,14 @@
 
 use std::borrow::Cow;
 
-use clawkit_core::{RuntimeModel, StopReason, StreamEvent, Usage};
+use bytes::Bytes;
+use clawkit_core::{RuntimeModel, StopReason, StreamEvent, Text, Usage};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::partial_json::parse_partial;
 use crate::sse::SseEvent;
+use crate::wire::text_in;
 use crate::wire_decoder::{Core, WireDecoder, final_arguments};
 
 #[derive(Deserialize)]
@@ -251,7 +253,7 @@ impl Decoder {
         }
     }
 
-    fn append(&mut self, key: Key<&str>, delta: Cow<'_, str>, out: &mut Vec<StreamEvent>) {
+    fn append(&mut self, key: Key<&str>, delta: Text, out: &mut Vec<StreamEvent>) {
         if delta.is_empty() {
             return;
         }
@@ -270,30 +272,24 @@ impl Decoder {
         match &mut block.state {
             State::Text(text) => {
                 text.push_str(&delta);
-                out.push(StreamEvent::TextDelta {
-                    index,
-                    text: delta.into(),
-                });
+                out.push(StreamEvent::TextDelta { index, text: delta });
             }
             State::Reasoning(text) => {
                 text.push_str(&delta);
-                out.push(StreamEvent::ReasoningDelta {
-                    index,
-                    text: delta.into(),
-                });
+                out.push(StreamEvent::ReasoningDelta { index, text: delta });
             }
             State::Tool { args, .. } => {
                 args.push_str(&delta);
                 out.push(StreamEvent::ToolCallDelta {
                     index,
-                    delta: delta.into(),
+                    delta,
                     partial: parse_partial(args),
                 });
             }
         }
     }
 
-    fn wire_event(&mut self, data: &[u8], out: &mut Vec<StreamEvent>) -> bool {
+    fn wire_event(&mut self, data: &Bytes, out: &mut Vec<StreamEvent>) -> bool {
         let Ok(wire) = crate::wire::from_json::<WireEvent<'_>>(data) else {
             return false;
         };
@@ -315,15 +311,15 @@ impl Decoder {
             | "response.refusal.done" => {}
             "response.output_text.delta" | "response.refusal.delta" => {
                 let key = Key::Text(item, wire.content_index.unwrap_or(0));
-                self.append(key, wire.delta.unwrap_or_default(), out);
+                self.append(key, text_in(data, wire.delta.unwrap_or_default()), out);
             }
             "response.reasoning_summary_text.delta" => {
                 let key = Key::Reasoning(item, wire.summary_index.unwrap_or(0));
-                self.append(key, wire.delta.unwrap_or_default(), out);
+                self.append(key, text_in(data, wire.delta.unwrap_or_default()), out);
             }
             "response.reasoning_text.delta" => {
                 let key = Key::Reasoning(item, 1_000 + wire.content_index.unwrap_or(0));
-                self.append(key, wire.delta.unwrap_or_default(), out);
+                self.append(key, text_in(data, wire.delta.unwrap_or_default()), out);
             }
             "response.output_item.added" => {
                 if let Some(item) = wire.item.filter(|i| i.kind == "function_call") {
@@ -347,7 +343,11 @@ impl Decoder {
                 }
             }
             "response.function_call_arguments.delta" => {
-                self.append(Key::Tool(item), wire.delta.unwrap_or_default(), out);
+                self.append(
+                    Key::Tool(item),
+                    text_in(data, wire.delta.unwrap_or_default()),
+                    out,
+                );
             }
             "response.function_call_arguments.done" => {
                 self.close(Key::Tool(item), wire.arguments.as_deref(), out);
@@ -462,14 +462,13 @@ impl WireDecoder for Decoder {
     }
 
     fn event(&mut self, event: &SseEvent, out: &mut Vec<StreamEvent>) -> bool {
-        let data = event.data.as_ref();
-        if data == b"[DONE]" {
+        if event.data.as_ref() == b"[DONE]" {
             if !self.finished() {
                 self.on_end(out);
             }
             return true;
         }
-        self.wire_event(data, out)
+        self.wire_event(&event.data, out)
     }
 
     fn wind_up(&mut self, out: &mut Vec<StreamEvent>) {

@@ -162,7 +162,7 @@ fn observed(events: &[StreamEvent]) -> Content {
             StreamEvent::ReasoningDelta { text, .. } => obs.thoughts.push_str(text),
             StreamEvent::ToolCallEnd {
                 name, arguments, ..
-            } => obs.tools.push((name.clone(), arguments.clone())),
+            } => obs.tools.push((name.clone(), (**arguments).clone())),
             StreamEvent::Usage { usage } => {
                 obs.usage = Some((usage.input + usage.cache_read, usage.output))
             }

@@ -202,7 +202,7 @@ pub(crate) fn facts(events: &[StreamEvent]) -> Facts {
             } => facts.tools.push((
                 id.clone(),
                 name.clone(),
-                arguments.clone(),
+                (**arguments).clone(),
                 signature.clone(),
             )),
             StreamEvent::Usage { usage } => facts.usage.push(Tokens {

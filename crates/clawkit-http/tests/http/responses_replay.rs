@@ -184,7 +184,7 @@ fn assistant_of(events: &[StreamEvent]) -> Message {
             } => content.push(ContentBlock::tool_call(
                 id.clone(),
                 name.clone(),
-                arguments.clone(),
+                (**arguments).clone(),
             )),
             _ => {}
         }

@@ -126,7 +126,7 @@ impl Collected {
             } => self.calls.push(Call {
                 id,
                 name,
-                arguments,
+                arguments: *arguments,
                 signature,
             }),
             StreamEvent::Usage { usage } => self.usage = Some(usage),
@@ -360,7 +360,7 @@ mod tests {
                 index: 0,
                 id: "c1".into(),
                 name: "f".into(),
-                arguments: json!({"a": 1}),
+                arguments: Box::new(json!({"a": 1})),
                 signature: Some("sig".into()),
             },
             StreamEvent::Usage {
@@ -404,7 +404,7 @@ mod tests {
                 index: 2,
                 id: "c".into(),
                 name: "f".into(),
-                arguments: json!({"a": "REWRITTEN"}),
+                arguments: Box::new(json!({"a": "REWRITTEN"})),
                 signature: None,
             },
             &mut out,

@@ -48,7 +48,7 @@ async fn summary(runtime: &Runtime, request: TurnRequest) -> Summary {
                 name,
                 arguments,
                 ..
-            } => summary.calls.push((id, name, arguments)),
+            } => summary.calls.push((id, name, *arguments)),
             StreamEvent::Usage { usage } => {
                 summary.usage =
                     Some((usage.input, usage.output, usage.cache_read, usage.reasoning));

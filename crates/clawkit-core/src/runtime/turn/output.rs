@@ -366,7 +366,7 @@ mod tests {
                     index: 0,
                     id: "c1".into(),
                     name: "put".into(),
-                    arguments: serde_json::json!({"into": "the blue basket", "n": 1}),
+                    arguments: Box::new(serde_json::json!({"into": "the blue basket", "n": 1})),
                     signature: None,
                 },
                 StreamEvent::Done {
@@ -379,7 +379,7 @@ mod tests {
         assert!(matches!(
             &events[0],
             StreamEvent::ToolCallEnd { arguments, .. }
-                if *arguments == serde_json::json!({"into": "the red basket", "n": 1})
+                if **arguments == serde_json::json!({"into": "the red basket", "n": 1})
         ));
     }
 
