@@ -114,7 +114,8 @@ impl<'de: 'a, 'a> DeserializeSeed<'de> for OptStrSeed<'a> {
 /// A string parsed out of `data` as a [`Text`]: one borrowed from `data`
 /// and longer than the inline capacity shares `data`'s buffer (a
 /// reference-count update) instead of being copied into an allocation of
-/// its own; a short or unescaped one is copied or kept as it is.
+/// its own. A short one is stored inline, and one that had escapes (owned
+/// already, unescaped by serde) keeps its own buffer.
 pub(crate) fn text_in(data: &Bytes, piece: Cow<'_, str>) -> Text {
     if let Cow::Borrowed(part) = &piece
         && part.len() > Text::INLINE_CAPACITY
