@@ -94,6 +94,18 @@ pub(crate) fn from_json_seed<'a, S: DeserializeSeed<'a>>(
 /// nested `Result`s, which cost as much in moves as the JSON did.
 pub(crate) struct InPlace<'s, T>(pub(crate) &'s mut T);
 
+/// An in-place value is a JSON object: its seed hands the deserializer the
+/// value's map visitor (each decoder implements `Visitor` for its values).
+impl<'de, T> DeserializeSeed<'de> for InPlace<'_, T>
+where
+    for<'s> InPlace<'s, T>: Visitor<'de, Value = ()>,
+{
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
 /// The optional string of a map's current value, borrowed when possible.
 pub(crate) fn next_str<'de: 'a, 'a, A: de::MapAccess<'de>>(
     map: &mut A,

@@ -31,7 +31,7 @@ struct WireEvent<'a> {
     usage: Option<WireUsage>,
 }
 
-#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Deserialize, Clone, Copy)]
 #[serde(rename_all = "snake_case")]
 enum EventKind {
     Ping,
@@ -56,7 +56,7 @@ struct WireDelta<'a> {
     stop_reason: Option<Cow<'a, str>>,
 }
 
-#[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
+#[derive(Deserialize, Clone, Copy)]
 #[serde(rename_all = "snake_case")]
 enum DeltaKind {
     TextDelta,
@@ -85,13 +85,6 @@ enum EventKey {
     Usage,
     #[serde(other)]
     Other,
-}
-
-impl<'de: 'a, 'a> DeserializeSeed<'de> for InPlace<'_, WireEvent<'a>> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
 }
 
 impl<'de: 'a, 'a> Visitor<'de> for InPlace<'_, WireEvent<'a>> {

@@ -110,13 +110,6 @@ enum ChunkKey {
     Other,
 }
 
-impl<'de: 'a, 'a> DeserializeSeed<'de> for InPlace<'_, Chunk<'a>> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
-}
-
 impl<'de: 'a, 'a> Visitor<'de> for InPlace<'_, Chunk<'a>> {
     type Value = ();
     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -192,13 +185,6 @@ enum ChoiceKey {
     FinishReason,
     #[serde(other)]
     Other,
-}
-
-impl<'de: 'a, 'a> DeserializeSeed<'de> for InPlace<'_, Choice<'a>> {
-    type Value = ();
-    fn deserialize<D: serde::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
-        deserializer.deserialize_map(self)
-    }
 }
 
 impl<'de: 'a, 'a> Visitor<'de> for InPlace<'_, Choice<'a>> {
