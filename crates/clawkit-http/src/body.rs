@@ -19,7 +19,7 @@
 use bytes::{Bytes, BytesMut};
 use clawkit_core::{ErrorKind, StreamEvent};
 
-use crate::sse::{SseDecoder, SseEvent};
+use crate::sse::{SseDecoder, SseEventRef};
 use crate::wire_decoder::WireDecoder;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
@@ -41,8 +41,6 @@ enum Form {
 pub(crate) struct BodyDecoder {
     form: Form,
     sse: SseDecoder,
-    /// The SSE events of the current read; kept to reuse its allocation.
-    sse_events: Vec<SseEvent>,
     /// The most bytes a JSON answer may have.
     max_json: usize,
     /// Whether any byte of the body arrived.
@@ -67,7 +65,6 @@ impl BodyDecoder {
                 Form::Unknown(BytesMut::new())
             },
             sse: SseDecoder::new(),
-            sse_events: Vec::new(),
             max_json,
             received: false,
         }
@@ -144,21 +141,23 @@ impl BodyDecoder {
             }
             Form::Unknown(_) | Form::Sse => {}
         }
-        let mut events = Vec::new();
-        if let Err(e) = self.sse.finish(&mut events) {
-            wire.on_failure(ErrorKind::Protocol, e.to_string(), out);
+        let framed = self.sse.finish_with(&mut |event: SseEventRef<'_>| {
+            if !wire.finished() {
+                wire.on_event(event, out);
+            }
+        });
+        if wire.finished() {
             return;
         }
-        for event in events {
-            wire.on_event(event, out);
-            if wire.finished() {
-                return;
-            }
+        match framed {
+            Ok(()) => wire.on_end(out),
+            Err(e) => wire.on_failure(ErrorKind::Protocol, e.to_string(), out),
         }
-        wire.on_end(out);
     }
 
-    /// One read of an event stream: decoded in place, each event mapped.
+    /// One read of an event stream: decoded in place, each event mapped as
+    /// it is completed. The events before a framing error are mapped, then
+    /// the error ends the stream (unless one of them already did).
     #[inline]
     fn push_sse<W: WireDecoder + ?Sized>(
         &mut self,
@@ -166,20 +165,16 @@ impl BodyDecoder {
         wire: &mut W,
         out: &mut Vec<StreamEvent>,
     ) {
-        let mut events = std::mem::take(&mut self.sse_events);
-        if let Err(e) = self.sse.push(read, &mut events) {
-            wire.on_failure(ErrorKind::Protocol, e.to_string(), out);
-        } else {
-            out.reserve(events.len() + 1);
-            for event in events.drain(..) {
+        let framed = self.sse.push_with(read, &mut |event: SseEventRef<'_>| {
+            if !wire.finished() {
                 wire.on_event(event, out);
-                if wire.finished() {
-                    break;
-                }
             }
+        });
+        if let Err(e) = framed
+            && !wire.finished()
+        {
+            wire.on_failure(ErrorKind::Protocol, e.to_string(), out);
         }
-        events.clear();
-        self.sse_events = events;
     }
 
     fn too_large<W: WireDecoder + ?Sized>(&mut self, wire: &mut W, out: &mut Vec<StreamEvent>) {
@@ -252,6 +247,65 @@ fn sniff(start: &[u8]) -> Sniffed {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Api;
+    use clawkit_core::{ModelApi, RuntimeModel};
+
+    /// The events of `reads` through a body decoder whose lines are capped
+    /// at 64 bytes.
+    fn decode_capped(reads: &[&'static [u8]]) -> Vec<StreamEvent> {
+        let mut body = BodyDecoder::new(true, 1024);
+        body.sse = SseDecoder::with_max_line(64);
+        let model = RuntimeModel::new(
+            "acme",
+            "m",
+            ModelApi::OpenAiCompletions,
+            "https://api.acme.example/v1".parse().unwrap(),
+        );
+        let mut wire = Api::of(&model.api).unwrap().decoder(&model);
+        let mut out = Vec::new();
+        for read in reads {
+            body.push(Bytes::from_static(read), &mut *wire, &mut out);
+        }
+        body.finish(&mut *wire, &mut out);
+        out
+    }
+
+    #[test]
+    fn the_events_before_a_framing_error_are_kept_and_one_error_ends_the_stream() {
+        let events = decode_capped(&[
+            b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\ndata: [\"a line far longer than the sixty-four bytes allowed here\"]\n",
+            b"data: [DONE]\n\n",
+        ]);
+        assert!(
+            matches!(&events[1], StreamEvent::TextDelta { text, .. } if text == "Hi"),
+            "{events:?}"
+        );
+        let terminals = events.iter().filter(|e| e.is_terminal()).count();
+        assert_eq!(terminals, 1, "{events:?}");
+        assert!(
+            matches!(
+                events.last(),
+                Some(StreamEvent::Error {
+                    kind: ErrorKind::Protocol,
+                    ..
+                })
+            ),
+            "{events:?}"
+        );
+    }
+
+    #[test]
+    fn a_framing_error_after_the_end_of_the_answer_changes_nothing() {
+        let events = decode_capped(&[
+            b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\ndata: [DONE]\n\ndata: [\"a line far longer than the sixty-four bytes allowed here\"]\n",
+        ]);
+        let terminals = events.iter().filter(|e| e.is_terminal()).count();
+        assert_eq!(terminals, 1, "{events:?}");
+        assert!(
+            matches!(events.last(), Some(StreamEvent::Done { .. })),
+            "{events:?}"
+        );
+    }
 
     #[test]
     fn a_body_is_json_only_when_it_opens_an_object_or_an_array() {

@@ -113,6 +113,12 @@ enum State<D> {
 
 struct Reading<D> {
     body: Body,
+    /// What is left of a read larger than [`MAX_PIECE`], decoded next.
+    rest: Bytes,
+    /// How many events the last piece gave: the next one's are reserved at
+    /// that, since one vector grown event by event cost more than its
+    /// events did (a reallocation and copy at every doubling).
+    last_events: usize,
     /// The body's form (event stream or JSON answer) and its decoding.
     frames: BodyDecoder,
     decoder: D,
@@ -209,6 +215,8 @@ async fn connect<D: WireDecoder>(
             let event_stream = is_event_stream(ok.response.headers());
             let reading = Reading {
                 body: Box::pin(ok.response.bytes_stream()),
+                rest: Bytes::new(),
+                last_events: 0,
                 frames: BodyDecoder::new(event_stream, client.config().max_json_body),
                 decoder,
                 idle: client.config().idle_timeout,
@@ -233,13 +241,33 @@ enum Next {
     Cancelled,
 }
 
+/// The most bytes of one read decoded at once. A fast server on loopback
+/// fills reads of hundreds of kilobytes; decoded whole, their events (128
+/// bytes each) would not fit in the processor's first-level cache before
+/// the client reads them, and the first of them would wait for the last.
+/// TLS records, and so reads from an HTTPS server, are at most 16 KiB.
+const MAX_PIECE: usize = 16 * 1024;
+
+/// Where to cut a read longer than [`MAX_PIECE`]: after its last line
+/// end within that many bytes (so no line is split), or at that many
+/// bytes when a line is longer.
+fn piece_len(read: &[u8]) -> usize {
+    let head = &read[..MAX_PIECE.min(read.len())];
+    memchr::memrchr(b'\n', head).map_or(head.len(), |end| end + 1)
+}
+
 async fn read<D: WireDecoder>(mut reading: Box<Reading<D>>) -> (Vec<StreamEvent>, State<D>) {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(reading.last_events);
     loop {
-        let next = next_chunk(&mut reading).await;
+        let next = next_piece(&mut reading).await;
         let r = &mut *reading;
         match next {
-            Next::Chunk(chunk) => r.frames.push(chunk, &mut r.decoder, &mut out),
+            Next::Chunk(mut chunk) => {
+                if chunk.len() > MAX_PIECE {
+                    r.rest = chunk.split_off(piece_len(&chunk));
+                }
+                r.frames.push(chunk, &mut r.decoder, &mut out);
+            }
             Next::End => r.frames.finish(&mut r.decoder, &mut out),
             Next::Broken(reason) => {
                 r.decoder.on_failure(
@@ -275,9 +303,25 @@ async fn read<D: WireDecoder>(mut reading: Box<Reading<D>>) -> (Vec<StreamEvent>
             return (out, State::Done);
         }
         if !out.is_empty() {
+            r.last_events = out.len();
             return (out, State::Read(reading));
         }
     }
+}
+
+/// The rest of the last read, if any, else the next read.
+async fn next_piece<D>(reading: &mut Reading<D>) -> Next {
+    if reading.rest.is_empty() {
+        return next_chunk(reading).await;
+    }
+    if reading
+        .cancellation
+        .as_ref()
+        .is_some_and(Cancellation::is_cancelled)
+    {
+        return Next::Cancelled;
+    }
+    Next::Chunk(std::mem::take(&mut reading.rest))
 }
 
 async fn next_chunk<D>(reading: &mut Reading<D>) -> Next {
@@ -361,5 +405,20 @@ fn record_events(
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_read_is_cut_after_its_last_line_end_within_a_piece() {
+        // Ten-byte events: the last that ends within 16 KiB ends at 16 380.
+        let mut large = b"data: ab\n\n".repeat(MAX_PIECE / 10 + 5);
+        assert_eq!(piece_len(&large), MAX_PIECE / 10 * 10);
+        large.truncate(0);
+        large.resize(MAX_PIECE * 2, b'x');
+        assert_eq!(piece_len(&large), MAX_PIECE, "one long line: at the limit");
     }
 }

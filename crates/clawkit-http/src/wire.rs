@@ -37,10 +37,18 @@ pub(crate) fn opt_str<'de: 'a, 'a, D: Deserializer<'de>>(
         }
 
         fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Self::Value, D::Error> {
-            inner.deserialize_str(Str(PhantomData)).map(Some)
+            str_of(inner).map(Some)
         }
     }
 
+    deserializer.deserialize_option(OptStr(PhantomData))
+}
+
+/// Deserializes a JSON string borrowed from the input when it has no
+/// escapes, and owned only when it does.
+pub(crate) fn str_of<'de: 'a, 'a, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Cow<'a, str>, D::Error> {
     struct Str<'a>(PhantomData<&'a ()>);
 
     impl<'de: 'a, 'a> Visitor<'de> for Str<'a> {
@@ -63,7 +71,7 @@ pub(crate) fn opt_str<'de: 'a, 'a, D: Deserializer<'de>>(
         }
     }
 
-    deserializer.deserialize_option(OptStr(PhantomData))
+    deserializer.deserialize_str(Str(PhantomData))
 }
 
 /// Parses one JSON event (an SSE `data` payload) into `T`, borrowing its
@@ -106,6 +114,38 @@ where
     }
 }
 
+/// A seed reading a JSON string as one of a closed set of names (`null` as
+/// `None`): the function maps a name to its value, an unknown name to a
+/// catch-all. Cheaper than a derived enum, whose string goes through
+/// serde's variant machinery.
+pub(crate) struct Named<T>(pub(crate) fn(&str) -> T);
+
+impl<'de, T> DeserializeSeed<'de> for Named<T> {
+    type Value = Option<T>;
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Option<T>, D::Error> {
+        deserializer.deserialize_option(self)
+    }
+}
+
+impl<'de, T> Visitor<'de> for Named<T> {
+    type Value = Option<T>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a string or null")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
+        Ok(None)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, inner: D) -> Result<Option<T>, D::Error> {
+        inner.deserialize_str(self)
+    }
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Option<T>, E> {
+        Ok(Some((self.0)(name)))
+    }
+}
+
 /// The optional string of a map's current value, borrowed when possible.
 pub(crate) fn next_str<'de: 'a, 'a, A: de::MapAccess<'de>>(
     map: &mut A,
@@ -123,16 +163,17 @@ impl<'de: 'a, 'a> DeserializeSeed<'de> for OptStrSeed<'a> {
     }
 }
 
-/// A string parsed out of `data` as a [`Text`]: one borrowed from `data`
-/// and longer than the inline capacity shares `data`'s buffer (a
-/// reference-count update) instead of being copied into an allocation of
-/// its own. A short one is stored inline, and one that had escapes (owned
-/// already, unescaped by serde) keeps its own buffer.
-pub(crate) fn text_in(data: &Bytes, piece: Cow<'_, str>) -> Text {
+/// A string parsed out of an event as a [`Text`]: one borrowed from the
+/// event's data and longer than the inline capacity shares `buffer`, the
+/// buffer the data lies in (a reference-count update), instead of being
+/// copied into an allocation of its own. A short one is stored inline, and
+/// one that had escapes (owned already, unescaped by serde) keeps its own
+/// buffer.
+pub(crate) fn text_in(buffer: &Bytes, piece: Cow<'_, str>) -> Text {
     if let Cow::Borrowed(part) = &piece
         && part.len() > Text::INLINE_CAPACITY
-        && let Some(range) = range_in(data, part.as_bytes())
-        && let Ok(text) = Text::try_from(data.slice(range))
+        && let Some(range) = range_in(buffer, part.as_bytes())
+        && let Ok(text) = Text::try_from(buffer.slice(range))
     {
         return text;
     }
@@ -140,7 +181,7 @@ pub(crate) fn text_in(data: &Bytes, piece: Cow<'_, str>) -> Text {
 }
 
 /// Where `part` lies in `whole`, if it is a part of it.
-fn range_in(whole: &[u8], part: &[u8]) -> Option<Range<usize>> {
+pub(crate) fn range_in(whole: &[u8], part: &[u8]) -> Option<Range<usize>> {
     let start = part.as_ptr().addr().checked_sub(whole.as_ptr().addr())?;
     let end = start.checked_add(part.len())?;
     (end <= whole.len()).then_some(start..end)
@@ -220,6 +261,34 @@ mod tests {
             "runs past the end"
         );
         assert_eq!(range_in(&whole[2..], &whole[..3]), None, "starts before");
+    }
+
+    #[test]
+    fn a_name_is_mapped_null_is_none_and_anything_else_an_error() {
+        #[derive(Debug, PartialEq)]
+        enum Kind {
+            Ping,
+            Other,
+        }
+        fn named(name: &str) -> Kind {
+            if name == "ping" {
+                Kind::Ping
+            } else {
+                Kind::Other
+            }
+        }
+        let read =
+            |json: &str| Named(named).deserialize(&mut serde_json::Deserializer::from_str(json));
+        assert_eq!(read(r#""ping""#).unwrap(), Some(Kind::Ping));
+        assert_eq!(
+            read(r#""p\u0069ng""#).unwrap(),
+            Some(Kind::Ping),
+            "unescaped first"
+        );
+        assert_eq!(read(r#""pong""#).unwrap(), Some(Kind::Other));
+        assert_eq!(read("null").unwrap(), None);
+        assert!(read("1").is_err());
+        assert!(read(r#"{"ping": null}"#).is_err());
     }
 
     #[test]

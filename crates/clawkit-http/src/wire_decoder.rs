@@ -26,7 +26,7 @@ use serde_json::{Map, Value};
 
 use crate::error::in_stream_error;
 use crate::shared::{failover_of, priced};
-use crate::sse::SseEvent;
+use crate::sse::{SseEvent, SseEventRef};
 
 /// What every API's decoder keeps about the call.
 pub(crate) struct Core {
@@ -87,7 +87,7 @@ pub(crate) trait WireDecoder: Send + 'static {
 
     /// Maps one SSE event; `false` when it is not understood (it then
     /// passes through as [`StreamEvent::Raw`]).
-    fn event(&mut self, event: &SseEvent, out: &mut Vec<StreamEvent>) -> bool;
+    fn event(&mut self, event: SseEventRef<'_>, out: &mut Vec<StreamEvent>) -> bool;
 
     /// Closes every block still open and sends the usage not yet sent: what
     /// comes before the terminal event, whichever it is.
@@ -120,9 +120,9 @@ pub(crate) trait WireDecoder: Send + 'static {
     }
 
     /// One SSE event: mapped, or passed through raw.
-    fn on_event(&mut self, event: SseEvent, out: &mut Vec<StreamEvent>) {
-        if !self.event(&event, out) {
-            out.push(raw(&event));
+    fn on_event(&mut self, event: SseEventRef<'_>, out: &mut Vec<StreamEvent>) {
+        if !self.event(event, out) {
+            out.push(raw(event));
         }
     }
 
@@ -177,8 +177,8 @@ pub(crate) trait WireDecoder: Send + 'static {
             self.fail(ErrorKind::Protocol, message, out);
             return;
         };
-        for event in events {
-            self.on_event(event, out);
+        for event in &events {
+            self.on_event(event.view(), out);
             if self.finished() {
                 return;
             }
@@ -225,10 +225,10 @@ pub(crate) trait WireDecoder: Send + 'static {
 }
 
 /// `event` passed through as it came.
-pub(crate) fn raw(event: &SseEvent) -> StreamEvent {
+pub(crate) fn raw(event: SseEventRef<'_>) -> StreamEvent {
     StreamEvent::Raw {
         event: event.event_name().map(str::to_owned),
-        data: String::from_utf8_lossy(&event.data).into_owned(),
+        data: String::from_utf8_lossy(event.data).into_owned(),
     }
 }
 

@@ -9,8 +9,8 @@ use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::Value;
 
 use crate::partial_json::parse_partial;
-use crate::sse::SseEvent;
-use crate::wire::{InPlace, next_str, text_in};
+use crate::sse::{SseEvent, SseEventRef};
+use crate::wire::{InPlace, Named, next_str, text_in};
 use crate::wire_decoder::{Core, WireDecoder, final_arguments, raw};
 
 /// One event, parsed in place: the decoder keeps it on its stack and the
@@ -31,8 +31,8 @@ struct WireEvent<'a> {
     usage: Option<WireUsage>,
 }
 
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
+/// An event's `type`.
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum EventKind {
     Ping,
     MessageStart,
@@ -42,8 +42,23 @@ enum EventKind {
     MessageDelta,
     MessageStop,
     Error,
-    #[serde(other)]
     Other,
+}
+
+impl EventKind {
+    fn named(name: &str) -> Self {
+        match name {
+            "ping" => EventKind::Ping,
+            "message_start" => EventKind::MessageStart,
+            "content_block_start" => EventKind::ContentBlockStart,
+            "content_block_delta" => EventKind::ContentBlockDelta,
+            "content_block_stop" => EventKind::ContentBlockStop,
+            "message_delta" => EventKind::MessageDelta,
+            "message_stop" => EventKind::MessageStop,
+            "error" => EventKind::Error,
+            _ => EventKind::Other,
+        }
+    }
 }
 
 #[derive(Default)]
@@ -56,21 +71,125 @@ struct WireDelta<'a> {
     stop_reason: Option<Cow<'a, str>>,
 }
 
-#[derive(Deserialize, Clone, Copy)]
-#[serde(rename_all = "snake_case")]
+/// A `delta`'s `type`.
+#[derive(Clone, Copy, Debug, PartialEq)]
 enum DeltaKind {
     TextDelta,
     ThinkingDelta,
     SignatureDelta,
     InputJsonDelta,
-    #[serde(other)]
     Other,
 }
 
+impl DeltaKind {
+    fn named(name: &str) -> Self {
+        match name {
+            "text_delta" => DeltaKind::TextDelta,
+            "thinking_delta" => DeltaKind::ThinkingDelta,
+            "signature_delta" => DeltaKind::SignatureDelta,
+            "input_json_delta" => DeltaKind::InputJsonDelta,
+            _ => DeltaKind::Other,
+        }
+    }
+}
+
 impl<'a> WireEvent<'a> {
-    /// Parses `data` into this event (which must be fresh).
+    /// Parses `data` into this event (which must be fresh): a delta in the
+    /// form the API sends it is read directly ([`compact_delta`]), anything
+    /// else by the JSON parser.
     fn parse_into(&mut self, data: &'a [u8]) -> serde_json::Result<()> {
-        crate::wire::from_json_seed(data, InPlace(self))
+        let Some((index, kind, piece)) = compact_delta(data) else {
+            return crate::wire::from_json_seed(data, InPlace(self));
+        };
+        self.kind = Some(EventKind::ContentBlockDelta);
+        self.index = Some(index);
+        self.has_delta = true;
+        self.delta.kind = Some(kind);
+        let piece = Some(piece);
+        match kind {
+            DeltaKind::TextDelta => self.delta.text = piece,
+            DeltaKind::ThinkingDelta => self.delta.thinking = piece,
+            DeltaKind::InputJsonDelta => self.delta.partial_json = piece,
+            DeltaKind::SignatureDelta | DeltaKind::Other => {}
+        }
+        Ok(())
+    }
+}
+
+/// How a compact delta starts, up to its index.
+const COMPACT_DELTA: &[u8] = br#"{"type":"content_block_delta","index":"#;
+
+/// What follows the index of a compact delta of each kind, up to the
+/// opening quote of its string.
+const COMPACT_DELTA_KINDS: [(&[u8], DeltaKind); 3] = [
+    (
+        br#","delta":{"type":"text_delta","text":""#,
+        DeltaKind::TextDelta,
+    ),
+    (
+        br#","delta":{"type":"thinking_delta","thinking":""#,
+        DeltaKind::ThinkingDelta,
+    ),
+    (
+        br#","delta":{"type":"input_json_delta","partial_json":""#,
+        DeltaKind::InputJsonDelta,
+    ),
+];
+
+/// A text, thinking or tool-input delta written exactly as the Anthropic
+/// API writes one, `{"type":"content_block_delta","index":0,"delta":
+/// {"type":"text_delta","text":"Hi"}}` (no spaces, keys in that order): its
+/// index, kind and string, read without the JSON parser, which costs
+/// several times more. A string without escapes is found with one search
+/// and borrowed; one with escapes is unescaped by serde_json. Anything else
+/// (another form, a control character, a number JSON does not allow,
+/// invalid UTF-8) is `None`, and left to the JSON parser, which reads the
+/// same event the same way; a property test holds the two to that.
+fn compact_delta(data: &[u8]) -> Option<(u64, DeltaKind, Cow<'_, str>)> {
+    let rest = data.strip_prefix(COMPACT_DELTA)?;
+    let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    // At most 19 digits cannot overflow; JSON has no leading zeros.
+    if digits == 0 || digits > 19 || (digits > 1 && rest.first() == Some(&b'0')) {
+        return None;
+    }
+    let (number, rest) = rest.split_at(digits);
+    let index = number
+        .iter()
+        .fold(0u64, |n, digit| n * 10 + u64::from(digit - b'0'));
+    let (kind, rest) = COMPACT_DELTA_KINDS
+        .iter()
+        .find_map(|(head, kind)| rest.strip_prefix(*head).map(|rest| (*kind, rest)))?;
+    let end = memchr::memchr2(b'"', b'\\', rest)?;
+    let (piece, tail) = if rest.get(end) == Some(&b'"') {
+        let (piece, rest) = rest.split_at(end);
+        if piece.iter().any(|&b| b < 0x20) {
+            return None;
+        }
+        (Cow::Borrowed(std::str::from_utf8(piece).ok()?), &rest[1..])
+    } else {
+        // From the string's opening quote, which the kind's head ends with.
+        let quoted = data.get(data.len() - rest.len() - 1..)?;
+        let quoted = std::str::from_utf8(quoted).ok()?;
+        let mut strings = serde_json::Deserializer::from_str(quoted).into_iter::<Unescaped<'_>>();
+        let Unescaped(piece) = strings.next()?.ok()?;
+        (piece, quoted.as_bytes().get(strings.byte_offset()..)?)
+    };
+    let tail = tail.strip_prefix(b"}}")?;
+    if !tail
+        .iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        return None;
+    }
+    Some((index, kind, piece))
+}
+
+/// A JSON string, unescaped.
+struct Unescaped<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Unescaped<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        crate::wire::str_of(deserializer).map(Unescaped)
     }
 }
 
@@ -96,7 +215,7 @@ impl<'de: 'a, 'a> Visitor<'de> for InPlace<'_, WireEvent<'a>> {
         let event = self.0;
         while let Some(key) = map.next_key::<EventKey>()? {
             match key {
-                EventKey::Type => event.kind = Some(map.next_value()?),
+                EventKey::Type => event.kind = map.next_value_seed(Named(EventKind::named))?,
                 EventKey::Index => event.index = map.next_value()?,
                 EventKey::Delta => {
                     event.has_delta = map.next_value_seed(OptionalDelta(&mut event.delta))?;
@@ -154,7 +273,7 @@ impl<'de: 'a, 'a> Visitor<'de> for OptionalDelta<'_, 'a> {
         let delta = self.0;
         while let Some(key) = map.next_key::<DeltaKey>()? {
             match key {
-                DeltaKey::Type => delta.kind = map.next_value()?,
+                DeltaKey::Type => delta.kind = map.next_value_seed(Named(DeltaKind::named))?,
                 DeltaKey::Text => delta.text = next_str(&mut map)?,
                 DeltaKey::PartialJson => delta.partial_json = next_str(&mut map)?,
                 DeltaKey::Thinking => delta.thinking = next_str(&mut map)?,
@@ -274,8 +393,8 @@ impl Decoder {
         };
     }
 
-    fn wire_event(&mut self, event: &SseEvent, out: &mut Vec<StreamEvent>) -> bool {
-        let data = &event.data[..];
+    fn wire_event(&mut self, event: SseEventRef<'_>, out: &mut Vec<StreamEvent>) -> bool {
+        let data = event.data;
         let mut wire = WireEvent::default();
         if wire.parse_into(data).is_err() {
             return false;
@@ -362,7 +481,7 @@ impl Decoder {
                         text.push_str(&piece);
                         out.push(StreamEvent::TextDelta {
                             index: ours,
-                            text: text_in(&event.data, piece),
+                            text: text_in(event.buffer, piece),
                         });
                     }
                     (BlockKind::Thinking { text, .. }, Some(DeltaKind::ThinkingDelta)) => {
@@ -370,7 +489,7 @@ impl Decoder {
                         text.push_str(&piece);
                         out.push(StreamEvent::ReasoningDelta {
                             index: ours,
-                            text: text_in(&event.data, piece),
+                            text: text_in(event.buffer, piece),
                         });
                     }
                     (BlockKind::Thinking { signature, .. }, Some(DeltaKind::SignatureDelta)) => {
@@ -383,7 +502,7 @@ impl Decoder {
                             args.push_str(&piece);
                             out.push(StreamEvent::ToolCallDelta {
                                 index: ours,
-                                delta: text_in(&event.data, piece),
+                                delta: text_in(event.buffer, piece),
                                 partial: parse_partial(args),
                             });
                         }
@@ -483,7 +602,7 @@ impl WireDecoder for Decoder {
         &mut self.core
     }
 
-    fn event(&mut self, event: &SseEvent, out: &mut Vec<StreamEvent>) -> bool {
+    fn event(&mut self, event: SseEventRef<'_>, out: &mut Vec<StreamEvent>) -> bool {
         self.wire_event(event, out)
     }
 
@@ -513,5 +632,141 @@ fn stop_reason(reason: &str) -> StopReason {
         "tool_use" => StopReason::ToolUse,
         "refusal" => StopReason::ContentFilter,
         other => StopReason::Other(other.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What an event parsed into, to compare.
+    type Parsed = (
+        Option<EventKind>,
+        Option<u64>,
+        bool,
+        Option<DeltaKind>,
+        [Option<String>; 3],
+    );
+
+    /// `data` as the JSON parser reads it.
+    fn by_the_json_parser(data: &[u8]) -> Option<Parsed> {
+        let mut event = WireEvent::default();
+        crate::wire::from_json_seed(data, InPlace(&mut event)).ok()?;
+        Some(parsed(event))
+    }
+
+    /// `data` as `parse_into` reads it.
+    fn by_parse_into(data: &[u8]) -> Option<Parsed> {
+        let mut event = WireEvent::default();
+        event.parse_into(data).ok()?;
+        Some(parsed(event))
+    }
+
+    fn parsed(event: WireEvent<'_>) -> Parsed {
+        let delta = event.delta;
+        let own = |piece: Option<Cow<'_, str>>| piece.map(Cow::into_owned);
+        (
+            event.kind,
+            event.index,
+            event.has_delta,
+            delta.kind,
+            [
+                own(delta.text),
+                own(delta.thinking),
+                own(delta.partial_json),
+            ],
+        )
+    }
+
+    #[test]
+    fn a_delta_as_the_api_sends_it_is_read_without_the_json_parser() {
+        let data = br#"{"type":"content_block_delta","index":12,"delta":{"type":"text_delta","text":"Hello"}}"#;
+        assert_eq!(
+            compact_delta(data),
+            Some((12, DeltaKind::TextDelta, Cow::Borrowed("Hello")))
+        );
+        let tool = br#"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"a\u00e9\n"}}"#;
+        assert_eq!(
+            compact_delta(tool),
+            Some((1, DeltaKind::InputJsonDelta, Cow::Borrowed("{\"a\u{e9}\n")))
+        );
+        let thinking = b"{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"caf\xc3\xa9\"}}\r\n";
+        assert_eq!(
+            compact_delta(thinking),
+            Some((0, DeltaKind::ThinkingDelta, Cow::Borrowed("caf\u{e9}")))
+        );
+        for declined in [
+            &br#"{"type":"content_block_delta","index":01,"delta":{"type":"text_delta","text":"a"}}"#[..],
+            br#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a"}}x"#,
+            br#"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a","x":1}}"#,
+            br#"{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"a"}}"#,
+            br#"{"type": "content_block_delta","index":0,"delta":{"type":"text_delta","text":"a"}}"#,
+            b"{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"a\tb\"}}",
+            b"{\"type\":\"content_block_delta\",\"index\":0,\"delta\":{\"type\":\"text_delta\",\"text\":\"\xff\"}}",
+            br#"{"type":"content_block_delta","index":99999999999999999999,"delta":{"type":"text_delta","text":"a"}}"#,
+        ] {
+            assert_eq!(compact_delta(declined), None, "{}", String::from_utf8_lossy(declined));
+            assert_eq!(by_parse_into(declined), by_the_json_parser(declined));
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+
+        /// Wherever the direct reading accepts an event, the JSON parser
+        /// reads it the same way; and `parse_into` always agrees with it.
+        #[test]
+        fn the_direct_reading_agrees_with_the_json_parser(
+            head in proptest::sample::select(vec![
+                &br#"{"type":"content_block_delta","index":"#[..],
+                br#"{"type":"content_block_delta", "index":"#,
+                br#"{"type":"content_block_stop","index":"#,
+                br#"{"index":"#,
+            ]),
+            index in proptest::sample::select(vec![
+                &b"0"[..], b"7", b"42", b"01", b"00", b"-1", b"1.5", b"1e2", b"",
+                b"9999999999999999999", b"18446744073709551615", b"18446744073709551616",
+            ]),
+            kind in proptest::sample::select(vec![
+                &br#","delta":{"type":"text_delta","text":""#[..],
+                br#","delta":{"type":"thinking_delta","thinking":""#,
+                br#","delta":{"type":"input_json_delta","partial_json":""#,
+                br#","delta":{"type":"signature_delta","signature":""#,
+                br#","delta":{"type":"text_delta","thinking":""#,
+                br#","delta":{"text":""#,
+            ]),
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    &b"a"[..], b" ", b"\xc3\xa9", b"\\n", b"\\\"", b"\"", b"\x01", b"\x7f",
+                    b"\xff", b"}}", b"\\u00e9", b"\\",
+                ]),
+                0..8,
+            ),
+            tail in proptest::sample::select(vec![
+                &b"\"}}"[..], b"\"}} ", b"\"}}\r\n", b"\"}}x", b"\"}", b"\",\"x\":1}}",
+                b"\"}}}", b"", b"\"} }",
+            ]),
+        ) {
+            let data = [head, index, kind, &pieces.concat(), tail].concat();
+            let parser = by_the_json_parser(&data);
+            if let Some((index, kind, piece)) = compact_delta(&data) {
+                let field = match kind {
+                    DeltaKind::TextDelta => 0,
+                    DeltaKind::ThinkingDelta => 1,
+                    _ => 2,
+                };
+                let mut pieces = [None, None, None];
+                pieces[field] = Some(piece.into_owned());
+                let direct = (
+                    Some(EventKind::ContentBlockDelta),
+                    Some(index),
+                    true,
+                    Some(kind),
+                    pieces,
+                );
+                proptest::prop_assert_eq!(Some(direct), parser.clone());
+            }
+            proptest::prop_assert_eq!(by_parse_into(&data), parser);
+        }
     }
 }

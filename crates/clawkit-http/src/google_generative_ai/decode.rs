@@ -9,7 +9,7 @@ use clawkit_core::{RuntimeModel, StopReason, StreamEvent, Usage};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::sse::SseEvent;
+use crate::sse::{SseEvent, SseEventRef};
 use crate::wire::text_in;
 use crate::wire_decoder::{Core, WireDecoder};
 
@@ -164,7 +164,8 @@ impl Decoder {
         }
     }
 
-    fn chunk(&mut self, data: &Bytes, out: &mut Vec<StreamEvent>) -> Result<bool, ()> {
+    fn chunk(&mut self, event: SseEventRef<'_>, out: &mut Vec<StreamEvent>) -> Result<bool, ()> {
+        let data = event.data;
         let mut chunk: Chunk<'_> = crate::wire::from_json(data).map_err(|_| ())?;
         if self.core.response_model.is_none() {
             self.core.response_model = chunk.model_version.take().map(Cow::into_owned);
@@ -192,7 +193,7 @@ impl Decoder {
                 continue;
             }
             for part in candidate.content.map(|c| c.parts).unwrap_or_default() {
-                self.part(part, data, out);
+                self.part(part, event.buffer, out);
             }
             if let Some(reason) = candidate.finish_reason {
                 self.core.stop = Some(stop_reason(&reason));
@@ -201,8 +202,9 @@ impl Decoder {
         Ok(understood)
     }
 
-    /// One part of candidate 0; its strings are borrowed from `data`.
-    fn part(&mut self, part: Part<'_>, data: &Bytes, out: &mut Vec<StreamEvent>) {
+    /// One part of candidate 0; its strings are borrowed from the event's
+    /// data, which lies in `buffer`.
+    fn part(&mut self, part: Part<'_>, buffer: &Bytes, out: &mut Vec<StreamEvent>) {
         let signature = part.thought_signature.map(Cow::into_owned);
         if let Some(call) = part.function_call {
             self.close_open(out);
@@ -251,7 +253,7 @@ impl Decoder {
         };
         open.text.push_str(&text);
         let index = open.index;
-        let text = text_in(data, text);
+        let text = text_in(buffer, text);
         out.push(match kind {
             OpenKind::Text => StreamEvent::TextDelta { index, text },
             OpenKind::Reasoning => StreamEvent::ReasoningDelta { index, text },
@@ -495,17 +497,17 @@ impl WireDecoder for Decoder {
         &mut self.core
     }
 
-    fn event(&mut self, event: &SseEvent, out: &mut Vec<StreamEvent>) -> bool {
+    fn event(&mut self, event: SseEventRef<'_>, out: &mut Vec<StreamEvent>) -> bool {
         // Gemini sends no `[DONE]`, but gateways in front of it add one:
         // the stream ends there, as the body ending would end it, and
         // anything a gateway sends after it is not read.
-        if event.data.as_ref() == b"[DONE]" {
+        if event.data == b"[DONE]" {
             if !self.finished() {
                 self.on_end(out);
             }
             return true;
         }
-        matches!(self.chunk(&event.data, out), Ok(true))
+        matches!(self.chunk(event, out), Ok(true))
     }
 
     fn wind_up(&mut self, out: &mut Vec<StreamEvent>) {

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::REASONING_FIELDS;
 use crate::partial_json::parse_partial;
-use crate::sse::SseEvent;
+use crate::sse::{SseEvent, SseEventRef};
 use crate::wire::{InPlace, next_str, text_in};
 use crate::wire_decoder::{Core, WireDecoder, final_arguments};
 
@@ -302,7 +302,8 @@ impl Decoder {
         }
     }
 
-    fn chunk(&mut self, data: &Bytes, out: &mut Vec<StreamEvent>) -> Result<bool, ()> {
+    fn chunk(&mut self, event: SseEventRef<'_>, out: &mut Vec<StreamEvent>) -> Result<bool, ()> {
+        let data = event.data;
         let mut chunk = Chunk::default();
         chunk.parse_into(data).map_err(|_| ())?;
         if chunk.error {
@@ -322,7 +323,7 @@ impl Decoder {
         }
         understood |= chunk.any_choice;
         if chunk.chosen {
-            self.delta(&mut chunk.choice.delta, data, out);
+            self.delta(&mut chunk.choice.delta, event.buffer, out);
             if let Some(reason) = chunk.choice.finish_reason {
                 self.core.stop = Some(stop_reason(&reason));
             }
@@ -330,28 +331,29 @@ impl Decoder {
         Ok(understood)
     }
 
-    /// Choice 0's delta; its strings are borrowed from `data`.
-    fn delta(&mut self, delta: &mut Delta<'_>, data: &Bytes, out: &mut Vec<StreamEvent>) {
+    /// Choice 0's delta; its strings are borrowed from the event's data,
+    /// which lies in `buffer`.
+    fn delta(&mut self, delta: &mut Delta<'_>, buffer: &Bytes, out: &mut Vec<StreamEvent>) {
         let reasoning = delta
             .reasoning
             .iter_mut()
             .enumerate()
             .find_map(|(field, text)| text.take().filter(|t| !t.is_empty()).map(|t| (field, t)));
         if let Some((field, text)) = reasoning {
-            self.append(Open::Reasoning(field), text_in(data, text), out);
+            self.append(Open::Reasoning(field), text_in(buffer, text), out);
         }
         for text in [delta.content.take(), delta.refusal.take()]
             .into_iter()
             .flatten()
         {
             if !text.is_empty() {
-                self.append(Open::Text, text_in(data, text), out);
+                self.append(Open::Text, text_in(buffer, text), out);
             }
         }
         if let Some(calls) = delta.tool_calls.take() {
             self.close_open(out);
             for call in calls {
-                self.tool_delta(call, data, out);
+                self.tool_delta(call, buffer, out);
             }
         }
     }
@@ -403,7 +405,7 @@ impl Decoder {
         }
     }
 
-    fn tool_delta(&mut self, call: WireToolCall<'_>, data: &Bytes, out: &mut Vec<StreamEvent>) {
+    fn tool_delta(&mut self, call: WireToolCall<'_>, buffer: &Bytes, out: &mut Vec<StreamEvent>) {
         let id = call.id.as_deref().filter(|id| !id.is_empty());
         let position = match call.index {
             Some(index) => self.tools.iter().position(|t| t.wire_index == Some(index)),
@@ -471,7 +473,7 @@ impl Decoder {
         {
             out.push(StreamEvent::ToolCallDelta {
                 index: tool.block,
-                delta: text_in(data, fragment),
+                delta: text_in(buffer, fragment),
                 partial: parse_partial(&tool.args),
             });
         }
@@ -528,14 +530,13 @@ impl WireDecoder for Decoder {
         &mut self.core
     }
 
-    fn event(&mut self, event: &SseEvent, out: &mut Vec<StreamEvent>) -> bool {
-        let data = event.data.as_ref();
-        if data == b"[DONE]" {
+    fn event(&mut self, event: SseEventRef<'_>, out: &mut Vec<StreamEvent>) -> bool {
+        if event.data == b"[DONE]" {
             self.finish(out);
             return true;
         }
         // Valid JSON of an unknown shape, or not JSON at all, passes through.
-        matches!(self.chunk(&event.data, out), Ok(true))
+        matches!(self.chunk(event, out), Ok(true))
     }
 
     fn wind_up(&mut self, out: &mut Vec<StreamEvent>) {
@@ -584,14 +585,12 @@ mod tests {
         let mut decoder = Decoder::new(&model("acme", "https://api.acme.example/v1"));
         let mut out = Vec::new();
         for line in lines {
-            decoder.on_event(
-                SseEvent {
-                    event: None,
-                    data: Bytes::copy_from_slice(line.as_bytes()),
-                    id: None,
-                },
-                &mut out,
-            );
+            let event = SseEvent {
+                event: None,
+                data: Bytes::copy_from_slice(line.as_bytes()),
+                id: None,
+            };
+            decoder.on_event(event.view(), &mut out);
         }
         if !decoder.finished() {
             decoder.on_end(&mut out);

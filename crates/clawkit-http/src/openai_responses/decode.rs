@@ -4,13 +4,12 @@
 
 use std::borrow::Cow;
 
-use bytes::Bytes;
 use clawkit_core::{RuntimeModel, StopReason, StreamEvent, Text, Usage};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::partial_json::parse_partial;
-use crate::sse::SseEvent;
+use crate::sse::{SseEvent, SseEventRef};
 use crate::wire::text_in;
 use crate::wire_decoder::{Core, WireDecoder, final_arguments};
 
@@ -289,7 +288,8 @@ impl Decoder {
         }
     }
 
-    fn wire_event(&mut self, data: &Bytes, out: &mut Vec<StreamEvent>) -> bool {
+    fn wire_event(&mut self, event: SseEventRef<'_>, out: &mut Vec<StreamEvent>) -> bool {
+        let data = event.data;
         let Ok(wire) = crate::wire::from_json::<WireEvent<'_>>(data) else {
             return false;
         };
@@ -311,15 +311,27 @@ impl Decoder {
             | "response.refusal.done" => {}
             "response.output_text.delta" | "response.refusal.delta" => {
                 let key = Key::Text(item, wire.content_index.unwrap_or(0));
-                self.append(key, text_in(data, wire.delta.unwrap_or_default()), out);
+                self.append(
+                    key,
+                    text_in(event.buffer, wire.delta.unwrap_or_default()),
+                    out,
+                );
             }
             "response.reasoning_summary_text.delta" => {
                 let key = Key::Reasoning(item, wire.summary_index.unwrap_or(0));
-                self.append(key, text_in(data, wire.delta.unwrap_or_default()), out);
+                self.append(
+                    key,
+                    text_in(event.buffer, wire.delta.unwrap_or_default()),
+                    out,
+                );
             }
             "response.reasoning_text.delta" => {
                 let key = Key::Reasoning(item, 1_000 + wire.content_index.unwrap_or(0));
-                self.append(key, text_in(data, wire.delta.unwrap_or_default()), out);
+                self.append(
+                    key,
+                    text_in(event.buffer, wire.delta.unwrap_or_default()),
+                    out,
+                );
             }
             "response.output_item.added" => {
                 if let Some(item) = wire.item.filter(|i| i.kind == "function_call") {
@@ -345,7 +357,7 @@ impl Decoder {
             "response.function_call_arguments.delta" => {
                 self.append(
                     Key::Tool(item),
-                    text_in(data, wire.delta.unwrap_or_default()),
+                    text_in(event.buffer, wire.delta.unwrap_or_default()),
                     out,
                 );
             }
@@ -461,14 +473,14 @@ impl WireDecoder for Decoder {
         &mut self.core
     }
 
-    fn event(&mut self, event: &SseEvent, out: &mut Vec<StreamEvent>) -> bool {
-        if event.data.as_ref() == b"[DONE]" {
+    fn event(&mut self, event: SseEventRef<'_>, out: &mut Vec<StreamEvent>) -> bool {
+        if event.data == b"[DONE]" {
             if !self.finished() {
                 self.on_end(out);
             }
             return true;
         }
-        self.wire_event(&event.data, out)
+        self.wire_event(event, out)
     }
 
     fn wind_up(&mut self, out: &mut Vec<StreamEvent>) {

@@ -556,3 +556,48 @@ matrix! {
         Outcome::Broken { kind: ErrorKind::Protocol, text: "Hello", message: None },
     );
 }
+
+/// An answer of 20 000 deltas written at once, so that reads come in
+/// hundreds of kilobytes: the transport decodes them 16 KiB at a time, and
+/// every delta arrives, in order, in one text block.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reads_of_hundreds_of_kilobytes_give_every_delta_in_order() {
+    let deltas: Vec<String> = (0..20_000).map(|i| format!("d{i} ")).collect();
+    let deltas: Vec<&str> = deltas.iter().map(String::as_str).collect();
+    let text = deltas.concat();
+    for wire in wires() {
+        let body = wire.with(&deltas);
+        assert!(
+            body.len() > 400 << 10,
+            "{:?}: {} bytes",
+            wire.api,
+            body.len()
+        );
+        let server = ScriptedServer::start(vec![Script::sse(body)])
+            .await
+            .unwrap();
+        let model = RuntimeModel::new(
+            wire.label,
+            "test-model",
+            wire.api.clone(),
+            server.url("/v1").parse().unwrap(),
+        );
+        let client = HttpClient::with_config(patient()).unwrap();
+        let transport = transport_for(&model.api, &client).unwrap();
+        let request = clawkit_core::StreamRequest::new(model, Context::user("Hello"));
+        let events = tokio::time::timeout(BOUND, collect(&*transport, request))
+            .await
+            .unwrap();
+        assert_contract(&events);
+        assert_blocks(&events);
+        let seen = facts(&events);
+        assert_eq!(seen.text.len(), 1, "{:?}", wire.api);
+        assert!(seen.text[0] == text, "{:?}: the text differs", wire.api);
+        let deltas_seen = events
+            .iter()
+            .filter(|e| matches!(e, StreamEvent::TextDelta { .. }))
+            .count();
+        assert_eq!(deltas_seen, 20_000, "{:?}", wire.api);
+        assert_eq!(seen.stop, Some(StopReason::Stop), "{:?}", wire.api);
+    }
+}
