@@ -45,6 +45,11 @@ pub(crate) struct BodyDecoder {
     max_json: usize,
     /// Whether any byte of the body arrived.
     received: bool,
+    /// Whether the event stream gave any event.
+    saw_event: bool,
+    /// The media type the response gave its body, when it is not an event
+    /// stream (`text/html`, …): named in the error of a body with no event.
+    media_type: Option<String>,
 }
 
 /// The error of a successful status with an empty body. llama-cpp-python's
@@ -67,7 +72,18 @@ impl BodyDecoder {
             sse: SseDecoder::new(),
             max_json,
             received: false,
+            saw_event: false,
+            media_type: None,
         }
+    }
+
+    /// The response's `Content-Type`, when it does not say event stream:
+    /// a body in which no event comes then ends with an error naming it
+    /// (an HTML login page answering with 200 reads as what it is). Only a
+    /// plain `type/subtype` is kept, never the header's other text.
+    pub(crate) fn with_content_type(mut self, content_type: Option<&str>) -> Self {
+        self.media_type = content_type.and_then(media_type);
+        self
     }
 
     /// Decodes one read, appending the events it completes.
@@ -141,7 +157,9 @@ impl BodyDecoder {
             }
             Form::Unknown(_) | Form::Sse => {}
         }
+        let mut saw_event = self.saw_event;
         let framed = self.sse.finish_with(&mut |event: SseEventRef<'_>| {
+            saw_event = true;
             if !wire.finished() {
                 wire.on_event(event, out);
             }
@@ -149,9 +167,15 @@ impl BodyDecoder {
         if wire.finished() {
             return;
         }
-        match framed {
-            Ok(()) => wire.on_end(out),
-            Err(e) => wire.on_failure(ErrorKind::Protocol, e.to_string(), out),
+        match (framed, &self.media_type) {
+            (Err(e), _) => wire.on_failure(ErrorKind::Protocol, e.to_string(), out),
+            (Ok(()), Some(media_type)) if !saw_event => {
+                let message = format!(
+                    "the response is {media_type}, not an event stream, and no event came in it"
+                );
+                wire.on_failure(ErrorKind::Protocol, message, out);
+            }
+            (Ok(()), _) => wire.on_end(out),
         }
     }
 
@@ -165,7 +189,9 @@ impl BodyDecoder {
         wire: &mut W,
         out: &mut Vec<StreamEvent>,
     ) {
+        let saw_event = &mut self.saw_event;
         let framed = self.sse.push_with(read, &mut |event: SseEventRef<'_>| {
+            *saw_event = true;
             if !wire.finished() {
                 wire.on_event(event, out);
             }
@@ -186,6 +212,20 @@ impl BodyDecoder {
             out,
         );
     }
+}
+
+/// The `type/subtype` of a `Content-Type` value, lowercased, if it is a
+/// plain one (RFC 9110 token characters, at most 64 bytes).
+fn media_type(content_type: &str) -> Option<String> {
+    let essence = content_type.split(';').next()?.trim();
+    let token = |part: &str| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    };
+    let (kind, subtype) = essence.split_once('/')?;
+    (essence.len() <= 64 && token(kind) && token(subtype)).then(|| essence.to_ascii_lowercase())
 }
 
 /// The bytes held while the form was being told: the read itself (not
@@ -305,6 +345,59 @@ mod tests {
             matches!(events.last(), Some(StreamEvent::Done { .. })),
             "{events:?}"
         );
+    }
+
+    #[test]
+    fn only_a_plain_media_type_is_kept_from_a_content_type() {
+        assert_eq!(
+            media_type("text/html; charset=utf-8").as_deref(),
+            Some("text/html")
+        );
+        assert_eq!(media_type(" Text/Plain ").as_deref(), Some("text/plain"));
+        assert_eq!(media_type("text/html sk-live-123"), None);
+        assert_eq!(media_type("html"), None);
+        assert_eq!(media_type("text/"), None);
+        assert_eq!(media_type(&format!("text/{}", "x".repeat(80))), None);
+    }
+
+    #[test]
+    fn a_body_of_another_media_type_with_no_event_names_it() {
+        let model = RuntimeModel::new(
+            "acme",
+            "m",
+            ModelApi::OpenAiCompletions,
+            "https://api.acme.example/v1".parse().unwrap(),
+        );
+        let decode = |content_type: Option<&str>, body: &'static [u8]| {
+            let mut body_decoder = BodyDecoder::new(false, 1024).with_content_type(content_type);
+            let mut wire = Api::of(&model.api).unwrap().decoder(&model);
+            let mut out = Vec::new();
+            body_decoder.push(Bytes::from_static(body), &mut *wire, &mut out);
+            body_decoder.finish(&mut *wire, &mut out);
+            match out.pop() {
+                Some(StreamEvent::Error { kind, message, .. }) => (kind, message),
+                other => panic!("{other:?}"),
+            }
+        };
+        let page = b"<!DOCTYPE html>\n<html><body>Sign in</body></html>\n";
+        assert_eq!(
+            decode(Some("text/html; charset=utf-8"), page),
+            (
+                ErrorKind::Protocol,
+                "acme: the response is text/html, not an event stream, and no event came in it"
+                    .to_owned()
+            )
+        );
+        // Unlabelled: the API's own message, as before.
+        let (kind, message) = decode(None, page);
+        assert_eq!(kind, ErrorKind::Protocol);
+        assert!(message.contains("the stream ended before"), "{message}");
+        // Another media type that did carry events: the API's message.
+        let (_, message) = decode(
+            Some("text/plain"),
+            b"data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hi\"}}]}\n\n",
+        );
+        assert!(message.contains("the stream ended before"), "{message}");
     }
 
     #[test]

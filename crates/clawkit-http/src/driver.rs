@@ -213,11 +213,19 @@ async fn connect<D: WireDecoder>(
                 request_id: ok.request_id.clone(),
             });
             let event_stream = is_event_stream(ok.response.headers());
+            let frames = BodyDecoder::new(event_stream, client.config().max_json_body)
+                .with_content_type(
+                    ok.response
+                        .headers()
+                        .get(reqwest::header::CONTENT_TYPE)
+                        .and_then(|value| value.to_str().ok())
+                        .filter(|_| !event_stream),
+                );
             let reading = Reading {
                 body: Box::pin(ok.response.bytes_stream()),
                 rest: Bytes::new(),
                 last_events: 0,
-                frames: BodyDecoder::new(event_stream, client.config().max_json_body),
+                frames,
                 decoder,
                 idle: client.config().idle_timeout,
                 cancellation: call.cancellation,

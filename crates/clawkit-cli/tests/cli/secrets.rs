@@ -131,6 +131,7 @@ impl Provider {
                 200,
                 format!("<html><body>Proxy login failed for {CANARY}</body></html>"),
             )
+            .without_header("content-type")
             .header("content-type", "text/html"),
         ));
         scenarios.push(("echo-in-stream".into(), Script::sse(self.error_in_stream())));

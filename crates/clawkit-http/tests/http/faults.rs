@@ -422,15 +422,19 @@ matrix! {
         Outcome::Refused { kind: ErrorKind::Server, message: " (500): overloaded overloaded" },
     )
     .after(After::SentAtMost(64 << 20));
-    /// A 200 answer that is an HTML page: no event, so the stream ended
-    /// before the answer did.
+    /// A 200 answer that is an HTML page: no event, and the error names
+    /// what the response was.
     html_with_status_200 => Case::new(
         |_| {
             let page = "<!DOCTYPE html>\n<html><head><title>Sign in</title></head>\n<body><p>Please sign in: https://portal.example/login</p></body></html>\n";
             vec![Script::sse(page).without_header("content-type").header("Content-Type", "text/html; charset=utf-8")]
         },
         1,
-        Outcome::Broken { kind: ErrorKind::Protocol, text: "", message: None },
+        Outcome::Broken {
+            kind: ErrorKind::Protocol,
+            text: "",
+            message: Some("the response is text/html, not an event stream, and no event came in it"),
+        },
     );
     /// A text delta whose JSON string holds bytes that are not UTF-8: the
     /// event is not understood and passes through raw (lossily); the
