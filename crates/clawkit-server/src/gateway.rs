@@ -538,12 +538,36 @@ async fn completion(
     }
     let meta = Meta::new(&client_model);
     if chat.stream {
+        let mut turn = turn;
+        let mut held = vec![first];
+        // The status is sent with the first frame: the upstream's event after
+        // `start` is waited for, so that a stream failing before any output
+        // (an error event first, a page that is not an event stream, a drop)
+        // is answered with the error's status, as a failure before the
+        // upstream's head is, rather than 200 and an error event.
+        if matches!(held[0], StreamEvent::Start { .. }) {
+            let interrupt = interrupted(deadline, state.closing.clone());
+            let next = tokio::select! {
+                next = turn.next() => next,
+                why = interrupt => {
+                    return Err(why.error(limits).with_request_id(record.request_id.clone()));
+                }
+            };
+            match next {
+                Some(StreamEvent::Error { kind, message, .. }) => {
+                    return Err(ApiError::from_stream(&kind, &message, &label)
+                        .with_request_id(record.request_id.clone()));
+                }
+                Some(event) => held.push(event),
+                None => return Err(ended_early(&label).with_request_id(record.request_id.clone())),
+            }
+        }
         let hold_arguments = !runtime.text_transforms_for(&label).output.is_empty();
         let encoder = ChunkEncoder::new(meta, chat.include_usage, hold_arguments);
         let streamed = Streamed {
             state: Arc::clone(state),
             turn,
-            first: Some(first),
+            held,
             encoder,
             pending: VecDeque::new(),
             interrupt: Box::pin(interrupted(deadline, state.closing.clone())),
@@ -619,7 +643,8 @@ fn ended_early(label: &str) -> ApiError {
 struct Streamed {
     state: Arc<Shared>,
     turn: Turn,
-    first: Option<StreamEvent>,
+    /// The events read before the answer was committed, sent first.
+    held: Vec<StreamEvent>,
     encoder: ChunkEncoder,
     pending: VecDeque<String>,
     interrupt: std::pin::Pin<Box<dyn std::future::Future<Output = Interrupt> + Send>>,
@@ -660,9 +685,11 @@ impl Streamed {
             if self.outcome.is_some() {
                 return None;
             }
-            if let Some(first) = self.first.take() {
+            if !self.held.is_empty() {
                 self.pending.push_back(self.encoder.role());
-                self.take(first);
+                for event in std::mem::take(&mut self.held) {
+                    self.take(event);
+                }
                 continue;
             }
             let next = tokio::select! {

@@ -231,11 +231,28 @@ async fn an_error_after_the_stream_started_is_its_last_event() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_error_before_the_first_output_is_an_error_status() {
+    // The upstream answers 200, then its first event is an error.
+    let rate_limited = Script::sse(
+        "data: {\"error\": {\"message\": \"Rate limit reached for requests\", \"type\": \"rate_limit_error\", \"code\": \"rate_limit_exceeded\"}}\n\n",
+    )
+    .header("x-request-id", "req_in_stream");
+    let fixture = Fixture::start(vec![rate_limited]).await;
+    let response = fixture.post(&ask("acme-ai/acme-large", true)).await;
+    assert_eq!(
+        response.headers().get("x-request-id").unwrap(),
+        "req_in_stream"
+    );
+    let body = json_body(response, 429).await;
+    assert_eq!(error_of(&body)["type"], "rate_limit_error");
+    assert_eq!(error_of(&body)["code"], "rate_limit");
+    crate::eventually("the log record", || !fixture.logs().is_empty()).await;
+    assert_eq!(fixture.logs()[0].status, 429);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_turn_over_the_limit_is_429_at_once() {
-    let stalled = Script::sse(crate::sse(&[
-        json!({"choices": [{"index": 0, "delta": {"content": "a"}}]}),
-    ]))
-    .stall_at(10, Duration::from_secs(10));
+    let stalled = stalled_after_its_first_event(Duration::from_secs(10));
     let limits = GatewayLimits::default().with_max_concurrent_streams(1);
     let fixture = Fixture::with(vec![stalled], limits, keys()).await;
     let first = fixture.post(&ask("acme-ai/acme-large", true)).await;
@@ -260,25 +277,38 @@ async fn one_turn_over_the_limit_is_429_at_once() {
 async fn a_request_past_its_deadline_is_504_or_a_timeout_event() {
     let limits = GatewayLimits::default().with_request_timeout(Duration::from_millis(300));
     let slow_head = Script::sse("data: [DONE]\n\n").delay_head(Duration::from_secs(5));
-    let slow_body = Script::sse(crate::sse(&[
+    // The head, then nothing: no event before the deadline.
+    let slow_first_event = Script::sse(crate::sse(&[
         json!({"choices": [{"index": 0, "delta": {"content": "a"}}]}),
     ]))
     .stall_at(10, Duration::from_secs(5));
-    let fixture = Fixture::with(vec![slow_head, slow_body], limits, keys()).await;
-    let body = json_body(fixture.post(&ask("acme-ai/acme-large", true)).await, 504).await;
-    assert_eq!(error_of(&body)["code"], "timeout");
-    assert_eq!(error_of(&body)["type"], "timeout_error");
+    let slow_body = stalled_after_its_first_event(Duration::from_secs(5));
+    let fixture = Fixture::with(vec![slow_head, slow_first_event, slow_body], limits, keys()).await;
+    for _ in 0..2 {
+        let body = json_body(fixture.post(&ask("acme-ai/acme-large", true)).await, 504).await;
+        assert_eq!(error_of(&body)["code"], "timeout");
+        assert_eq!(error_of(&body)["type"], "timeout_error");
+    }
 
+    // Past the upstream's first event the answer is committed: the
+    // deadline is its last event.
     let response = fixture.post(&ask("acme-ai/acme-large", true)).await;
     assert_eq!(response.status(), 200);
     let text = response.text().await.unwrap();
     let last: Value = serde_json::from_str(data_lines(&text).last().unwrap()).unwrap();
     assert_eq!(last["error"]["code"], "timeout", "{text}");
-    // Both upstream requests were cancelled, not left running.
+    // Every upstream request was cancelled, not left running.
     crate::eventually("the upstream to see the cancels", || {
-        fixture.upstream.closed_by_client() == 2
+        fixture.upstream.closed_by_client() == 3
     })
     .await;
+}
+
+/// A stream that sends one text delta, then stalls for `stall`.
+fn stalled_after_its_first_event(stall: Duration) -> Script {
+    let body = crate::sse(&[json!({"choices": [{"index": 0, "delta": {"content": "a"}}]})]);
+    let first_event_ends = body.find("\n\n").unwrap() + 2;
+    Script::sse(body).stall_at(first_event_ends, stall)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -291,14 +291,14 @@ faults! {
         ),
         ..Fault::new(vec![busy(503)], 3, Expect::Status(503, "server"))
     };
-    /// A 200 HTML page: the stream had started, so a `protocol` error
-    /// event ends it.
+    /// A 200 HTML page: no event came before it failed, so the answer is
+    /// the `protocol` error's status, not 200.
     upstream_html_with_status_200 => Fault::new(
         vec![Script::sse("<!DOCTYPE html>\n<html><body>Sign in</body></html>\n")
             .without_header("content-type")
             .header("Content-Type", "text/html")],
         1,
-        Expect::Broken("", "protocol"),
+        Expect::Status(502, "protocol"),
     );
     /// A redirect to a host outside the transports' allowlist: 502 `connect`.
     upstream_redirect_outside_the_allowlist => Fault {
