@@ -59,10 +59,15 @@ pub(crate) struct BodyDecoder {
 const EMPTY_BODY: &str = "the server answered with an empty body, before any event (llama-cpp-python does this when the prompt does not fit the context window)";
 
 impl BodyDecoder {
-    /// A decoder for a body labelled `text/event-stream` (`event_stream`),
-    /// or whose form is told by its first bytes; a JSON answer may have at
-    /// most `max_json` bytes.
-    pub(crate) fn new(event_stream: bool, max_json: usize) -> Self {
+    /// A decoder for a body whose `Content-Type` is `content_type` (`None`
+    /// when unknown): labelled `text/event-stream`, it is an event stream;
+    /// otherwise its form is told by its first bytes. A body of another
+    /// media type in which no event comes ends with an error naming that
+    /// type (an HTML login page answering with 200 reads as what it is);
+    /// only a plain `type/subtype` is kept, never the header's other text.
+    /// A JSON answer may have at most `max_json` bytes.
+    pub(crate) fn new(content_type: Option<&[u8]>, max_json: usize) -> Self {
+        let event_stream = content_type.is_some_and(is_event_stream);
         BodyDecoder {
             form: if event_stream {
                 Form::Sse
@@ -73,17 +78,11 @@ impl BodyDecoder {
             max_json,
             received: false,
             saw_event: false,
-            media_type: None,
+            media_type: content_type
+                .filter(|_| !event_stream)
+                .and_then(|value| std::str::from_utf8(value).ok())
+                .and_then(media_type),
         }
-    }
-
-    /// The response's `Content-Type`, when it does not say event stream:
-    /// a body in which no event comes then ends with an error naming it
-    /// (an HTML login page answering with 200 reads as what it is). Only a
-    /// plain `type/subtype` is kept, never the header's other text.
-    pub(crate) fn with_content_type(mut self, content_type: Option<&str>) -> Self {
-        self.media_type = content_type.and_then(media_type);
-        self
     }
 
     /// Decodes one read, appending the events it completes.
@@ -214,6 +213,14 @@ impl BodyDecoder {
     }
 }
 
+/// Whether a `Content-Type` value says event stream.
+fn is_event_stream(content_type: &[u8]) -> bool {
+    const EVENT_STREAM: &[u8] = b"text/event-stream";
+    content_type
+        .get(..EVENT_STREAM.len())
+        .is_some_and(|prefix| prefix.eq_ignore_ascii_case(EVENT_STREAM))
+}
+
 /// The `type/subtype` of a `Content-Type` value, lowercased, if it is a
 /// plain one (RFC 9110 token characters, at most 64 bytes).
 fn media_type(content_type: &str) -> Option<String> {
@@ -293,7 +300,7 @@ mod tests {
     /// The events of `reads` through a body decoder whose lines are capped
     /// at 64 bytes.
     fn decode_capped(reads: &[&'static [u8]]) -> Vec<StreamEvent> {
-        let mut body = BodyDecoder::new(true, 1024);
+        let mut body = BodyDecoder::new(Some(b"text/event-stream"), 1024);
         body.sse = SseDecoder::with_max_line(64);
         let model = RuntimeModel::new(
             "acme",
@@ -369,7 +376,7 @@ mod tests {
             "https://api.acme.example/v1".parse().unwrap(),
         );
         let decode = |content_type: Option<&str>, body: &'static [u8]| {
-            let mut body_decoder = BodyDecoder::new(false, 1024).with_content_type(content_type);
+            let mut body_decoder = BodyDecoder::new(content_type.map(str::as_bytes), 1024);
             let mut wire = Api::of(&model.api).unwrap().decoder(&model);
             let mut out = Vec::new();
             body_decoder.push(Bytes::from_static(body), &mut *wire, &mut out);
@@ -391,6 +398,9 @@ mod tests {
         // Unlabelled: the API's own message, as before.
         let (kind, message) = decode(None, page);
         assert_eq!(kind, ErrorKind::Protocol);
+        assert!(message.contains("the stream ended before"), "{message}");
+        // Labelled an event stream, with no event: the API's message.
+        let (_, message) = decode(Some("text/event-stream; charset=utf-8"), b": ping\n\n");
         assert!(message.contains("the stream ended before"), "{message}");
         // Another media type that did carry events: the API's message.
         let (_, message) = decode(

@@ -62,7 +62,7 @@ impl StreamDecoder {
     pub fn new(model: &RuntimeModel) -> Option<Self> {
         let wire = Api::of(&model.api)?.decoder(model);
         Some(StreamDecoder {
-            body: BodyDecoder::new(false, DEFAULT_MAX_JSON_BODY),
+            body: BodyDecoder::new(None, DEFAULT_MAX_JSON_BODY),
             wire,
         })
     }

@@ -212,15 +212,13 @@ async fn connect<D: WireDecoder>(
                 response_id: None,
                 request_id: ok.request_id.clone(),
             });
-            let event_stream = is_event_stream(ok.response.headers());
-            let frames = BodyDecoder::new(event_stream, client.config().max_json_body)
-                .with_content_type(
-                    ok.response
-                        .headers()
-                        .get(reqwest::header::CONTENT_TYPE)
-                        .and_then(|value| value.to_str().ok())
-                        .filter(|_| !event_stream),
-                );
+            let frames = BodyDecoder::new(
+                ok.response
+                    .headers()
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .map(|value| value.as_bytes()),
+                client.config().max_json_body,
+            );
             let reading = Reading {
                 body: Box::pin(ok.response.bytes_stream()),
                 rest: Bytes::new(),
@@ -360,15 +358,6 @@ async fn next_chunk<D>(reading: &mut Reading<D>) -> Next {
         }
         None => read.await,
     }
-}
-
-/// Whether the response says its body is an event stream.
-fn is_event_stream(headers: &reqwest::header::HeaderMap) -> bool {
-    const EVENT_STREAM: &[u8] = b"text/event-stream";
-    headers
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|value| value.as_bytes().get(..EVENT_STREAM.len()))
-        .is_some_and(|prefix| prefix.eq_ignore_ascii_case(EVENT_STREAM))
 }
 
 /// The terminal event of a failed request.
